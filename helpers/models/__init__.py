@@ -1,0 +1,5 @@
+"""Models that a chapter builds in front of the reader and later chapters reuse.
+
+Each module holds the builders of one chapter, written exactly as that chapter shows them, so a
+reader who meets ``helpers.models.dense_autoencoder`` later has already seen every layer.
+"""

@@ -1,0 +1,113 @@
+"""The book's structure: table of contents, clean notebooks, one repository URL, one list of needs."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def chapter_notebooks() -> list[Path]:
+    return sorted(BOOK.glob("*.ipynb"))
+
+
+def test_every_toc_entry_exists():
+    for entry in toc_files():
+        matches = [p for p in (ROOT / (entry + ext) for ext in (".ipynb", ".md")) if p.exists()]
+        assert matches, f"_toc.yml lists {entry!r} but neither {entry}.ipynb nor {entry}.md exists"
+
+
+def test_every_notebook_is_in_the_toc():
+    listed = set(toc_files())
+    for notebook in chapter_notebooks():
+        entry = str(notebook.relative_to(ROOT).with_suffix(""))
+        assert entry in listed, f"{notebook.name} is not listed in _toc.yml"
+
+
+def _tracked_notebooks() -> list[Path]:
+    try:
+        out = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return chapter_notebooks()
+    return [ROOT / p for p in out] or chapter_notebooks()
+
+
+@pytest.mark.parametrize("notebook", chapter_notebooks(), ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(notebook):
+    """Outputs belong to the build; a cell keeps its output only for nbval to compare."""
+    cells = json.loads(notebook.read_text())["cells"]
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] != "code" or cell.get("metadata", {}).get("keep_output"):
+            continue
+        assert not cell.get("outputs"), f"{notebook.name} cell {index} has outputs; run make clean-notebooks"
+        assert cell.get("execution_count") is None, f"{notebook.name} cell {index} has an execution count"
+
+
+def _repository_url() -> str:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+@pytest.mark.parametrize("notebook", chapter_notebooks(), ids=lambda p: p.name)
+def test_setup_cell_installs_from_the_configured_repository(notebook):
+    cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+    first = "".join(cells[0]["source"])
+    urls = re.findall(r"git\+(\S+?)[\"']", first)
+    assert urls == [_repository_url()], (
+        f"{notebook.name}: the setup cell must install helpers from {_repository_url()} "
+        f"(_config.yml repository.url); found {urls}")
+    assert "helpers.start(" in first and "enable_custom_widget_manager" in first
+    assert "sys.path" not in json.dumps(cells), f"{notebook.name} touches sys.path"
+
+
+def _requirement_name(text: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", text.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_requirement_name(d) for d in project["dependencies"]}
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    listed = set()
+    for entry in environment["dependencies"]:
+        if isinstance(entry, dict):
+            listed |= {_requirement_name(p) for p in entry.get("pip", []) if not p.startswith("-")}
+        else:
+            listed.add(_requirement_name(entry))
+    listed -= {"python", "pip"}
+    missing = wanted - listed
+    assert not missing, f"environment.yml lacks {sorted(missing)} that pyproject.toml needs"
+    runtime_extra = listed - wanted - {"jupyter-book", "sphinx-exercise"}
+    assert not runtime_extra, f"environment.yml lists {sorted(runtime_extra)} that pyproject.toml does not"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make book" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
