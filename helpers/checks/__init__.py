@@ -49,17 +49,21 @@ def call_answer(exercise: str, function, *args, what: str = "your function", **k
     """Call the student's function, turning the blank stub and crashes into kind messages."""
     if function is None:
         raise ExerciseNotDone(exercise, f"{what} is not written yet.",
-                              "replace the line `raise NotImplementedError()` with your code.")
+                              "write it in the cell above, then run that cell again.")
     if not callable(function):
         raise ExerciseIncorrect(exercise, f"{what} should be a function; got {type(function).__name__}.")
     try:
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
     except NotImplementedError:
         raise ExerciseNotDone(exercise, f"{what} is not written yet.",
                               "replace the line `raise NotImplementedError()` with your code.") from None
     except Exception as error:  # the student's code crashed: say where, without a traceback
         raise ExerciseIncorrect(exercise, f"{what} raised {type(error).__name__}: {error}",
                                 "run it on a small input first and print shapes along the way.") from None
+    if result is None:  # the student version's stub body is `...`, which returns None
+        raise ExerciseNotDone(exercise, f"{what} returned None: it is not written yet.",
+                              "replace `...` under `# YOUR CODE HERE` with code that returns the answer.")
+    return result
 
 
 def require_answer(exercise: str, value, what: str = "your answer"):
