@@ -26,6 +26,7 @@ import dataclasses
 import functools
 import gzip
 import hashlib
+import http.client
 import os
 import socket
 import tempfile
@@ -165,12 +166,24 @@ def _sha256(path: Path) -> str:
 
 
 def _writable_dir(directory: Path) -> bool:
-    """Whether ``directory`` exists (or can be made) and may be written."""
+    """Whether ``directory`` exists (or can be made) and may be written.
+
+    A folder whose permission bits forbid writing counts as read-only even for root (who
+    ``os.access`` would let write anywhere): a shared data folder is never written into.
+    """
+    existing = directory
+    while not existing.exists():
+        if existing.parent == existing:
+            return False
+        existing = existing.parent
+    if not existing.is_dir() or not os.stat(existing).st_mode & 0o222 \
+            or not os.access(existing, os.W_OK | os.X_OK):
+        return False
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return False
-    return os.access(directory, os.W_OK | os.X_OK)
+    return bool(os.stat(directory).st_mode & 0o222) and os.access(directory, os.W_OK | os.X_OK)
 
 
 def _download_dir(relative: str) -> Path:
@@ -267,36 +280,41 @@ def _download(url: str, relative: str) -> Path:
         raise DataError(f"{OFFLINE_VARIABLE} is set, so no download was tried")
     target_dir = _download_dir(relative)
     target = target_dir / Path(relative).name
-    handle = tempfile.NamedTemporaryFile(dir=target_dir, prefix=f".{target.name}.", suffix=".part",
-                                         delete=False)
-    temp = Path(handle.name)
+    temp = None
     try:
         digest = hashlib.sha256()
         deadline = time.monotonic() + DOWNLOAD_DEADLINE
         try:
             request = urllib.request.Request(url, headers={"User-Agent": "autoencoders-hands-on"})
-            with handle, urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
-                expected_length = response.headers.get("Content-Length")
-                received = 0
-                while True:
-                    block = response.read(1 << 16)
-                    if not block:
-                        break
-                    handle.write(block)
-                    digest.update(block)
-                    received += len(block)
-                    if time.monotonic() > deadline:
-                        raise DataError(f"download of {url} took longer than {DOWNLOAD_DEADLINE:.0f} s")
-                if expected_length is not None and received != int(expected_length):
-                    raise DataError(f"download of {url} stopped after {received} of {expected_length} bytes")
+            with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
+                # The temporary file is made only once the server answers, beside the target.
+                with tempfile.NamedTemporaryFile(dir=target_dir, prefix=f".{target.name}.",
+                                                 suffix=".part", delete=False) as handle:
+                    temp = Path(handle.name)
+                    expected_length = response.headers.get("Content-Length")
+                    received = 0
+                    while True:
+                        block = response.read(1 << 16)
+                        if not block:
+                            break
+                        handle.write(block)
+                        digest.update(block)
+                        received += len(block)
+                        if time.monotonic() > deadline:
+                            raise DataError(f"download of {url} took longer than {DOWNLOAD_DEADLINE:g} s")
+            if expected_length is not None and received != int(expected_length):
+                raise DataError(f"download of {url} stopped after {received} of {expected_length} bytes")
         except urllib.error.HTTPError as error:
             raise DataError(f"{url} answered HTTP {error.code} {error.reason}") from None
         except urllib.error.URLError as error:
             raise DataError(f"cannot reach {url} ({error.reason})") from None
         except (socket.timeout, TimeoutError):
             raise DataError(f"{url} did not answer within {DOWNLOAD_TIMEOUT:g} s") from None
-        except OSError as error:
-            raise DataError(f"download of {url} failed ({error})") from None
+        except http.client.IncompleteRead as error:
+            raise DataError(f"download of {url} stopped after {len(error.partial)} bytes "
+                            "(connection closed early)") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise DataError(f"download of {url} failed ({type(error).__name__}: {error})") from None
         if temp.read_bytes()[:1] == b"<":
             raise DataError(f"{url} sent an HTML page instead of data (sha256 mismatch)")
         if digest.hexdigest() != FILE_SHA256[relative]:
@@ -306,8 +324,7 @@ def _download(url: str, relative: str) -> Path:
         os.replace(temp, target)
         return target
     finally:
-        handle.close()
-        if temp.exists():
+        if temp is not None and temp.exists():
             temp.unlink()
 
 
