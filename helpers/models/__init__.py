@@ -3,3 +3,5 @@
 Each module holds the builders of one chapter, written exactly as that chapter shows them, so a
 reader who meets ``helpers.models.dense_autoencoder`` later has already seen every layer.
 """
+from .dense import dense_autoencoder, linear_autoencoder
+from .conv import conv_autoencoder
