@@ -5,3 +5,4 @@ reader who meets ``helpers.models.dense_autoencoder`` later has already seen eve
 """
 from .dense import dense_autoencoder, linear_autoencoder
 from .conv import conv_autoencoder
+from .vae import build_vae, negative_elbo, importance_weighted_nll, elbo_terms, kl_divergence
