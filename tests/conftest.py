@@ -82,7 +82,7 @@ def built_book(request) -> Path:
     env = dict(os.environ, BOOK_BUILD="1")
     started = time.monotonic()
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "--keep-going"],
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "--keep-going", "--all"],
         cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - started
     request.config._book_build_seconds = seconds

@@ -1,0 +1,203 @@
+"""The built book, as a reader with no network and no kernel sees it (Playwright + Chromium).
+
+Every page is served from 127.0.0.1 and every request to any other host is blocked and counted
+as a failure: a page passes only when it needs nothing from a CDN. Also checked: math is typeset
+by the bundled MathJax, every static slider changes its picture, search works, and axe-core finds
+no WCAG 2 A/AA violations. Per-page counts go to ``_build/browser-report.json``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from test_layout import toc_files
+
+CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = [entry + ".html" for entry in toc_files()]
+REPORT: dict[str, dict] = {}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    """Serve the built book on an ephemeral loopback port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    report = built_book.parent / "browser-report.json"
+    report.write_text(json.dumps(REPORT, indent=2))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        message = (f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
+                   "(or set BOOK_CHROMIUM to a Chromium binary)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Open a page with every non-local request blocked, and count what went wrong."""
+
+    def __init__(self, browser, allowed_hosts=("127.0.0.1",)):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.blocked, self.failed, self.errors = [], [], []
+        self.allowed_hosts = allowed_hosts
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        url = urlparse(route.request.url)
+        if url.scheme in ("data", "blob", "file") or url.hostname in self.allowed_hosts:
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def open(self, url):
+        self.page.goto(url, wait_until="networkidle")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_with_no_failed_request_or_console_error(site, browser, path):
+    watch = PageWatch(browser)
+    try:
+        page = watch.open(f"{site}/{path}")
+        assert page.title(), f"{path} has no title"
+        REPORT.setdefault(path, {}).update(
+            requests_blocked=len(watch.blocked), requests_failed=len(watch.failed),
+            console_errors=len(watch.errors))
+        assert not watch.blocked, f"{path} asked hosts other than its own: {watch.blocked[:5]}"
+        # The blocked requests above would also show as failed; only local failures remain.
+        assert not watch.failed, f"{path} had failed requests: {watch.failed[:5]}"
+        assert not watch.errors, f"{path} logged console errors: {watch.errors[:5]}"
+    finally:
+        watch.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_math_is_typeset_by_the_bundled_mathjax(site, browser, built_book, path):
+    html = (built_book / path).read_text()
+    if 'class="math' not in html:
+        REPORT.setdefault(path, {}).update(math_formulas=0)
+        return
+    watch = PageWatch(browser)
+    try:
+        page = watch.open(f"{site}/{path}")
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        typeset = page.locator("mjx-container").count()
+        REPORT.setdefault(path, {}).update(math_formulas=typeset)
+        assert typeset > 0, f"{path} has math but MathJax typeset none of it"
+        assert page.locator("mjx-merror").count() == 0, f"{path} has a formula MathJax could not parse"
+    finally:
+        watch.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_static_slider_changes_the_picture(site, browser, built_book, path):
+    if "book-explorer" not in (built_book / path).read_text():
+        REPORT.setdefault(path, {}).update(sliders=0)
+        return
+    watch = PageWatch(browser)
+    shots = built_book.parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+    try:
+        page = watch.open(f"{site}/{path}")
+        sliders = page.locator(".book-explorer input[type=range]")
+        REPORT.setdefault(path, {}).update(sliders=sliders.count())
+        assert sliders.count() > 0
+        for index in range(sliders.count()):
+            slider = sliders.nth(index)
+            figure = slider.locator("xpath=ancestor::figure[1]")
+            picture = figure.locator("img")
+            figure.scroll_into_view_if_needed()
+            before = picture.screenshot()
+            slider.focus()
+            page.keyboard.press("End")  # the keyboard, as a reader without a mouse would
+            after = picture.screenshot()
+            stem = f"{Path(path).stem}-slider{index}"
+            (shots / f"{stem}-before.png").write_bytes(before)
+            (shots / f"{stem}-after.png").write_bytes(after)
+            assert before != after, f"{path}: slider {index} did not change the picture"
+            assert picture.get_attribute("alt"), f"{path}: slider {index}'s picture has no alt text"
+        assert not watch.errors, f"{path}: moving a slider logged errors: {watch.errors[:3]}"
+    finally:
+        watch.close()
+
+
+def test_search_finds_the_variational_chapter(site, browser):
+    if "book/vae.html" not in PAGES:
+        pytest.fail("the VAE chapter (book/vae) is not in _toc.yml yet")
+    watch = PageWatch(browser)
+    try:
+        page = watch.open(f"{site}/search.html?q=variational")
+        page.wait_for_selector("#search-results li a, ul.search li a", timeout=15000)
+        links = page.locator("#search-results li a, ul.search li a")
+        hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+        assert any("vae" in h for h in hrefs), f"search for 'variational' found {hrefs}"
+    finally:
+        watch.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_accessibility_violations_at_levels_a_and_aa(site, browser, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    watch = PageWatch(browser)
+    try:
+        page = watch.open(f"{site}/{path}")
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        violations = results.response["violations"]
+        REPORT.setdefault(path, {}).update(axe_violations=len(violations))
+        summary = [f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}"
+                   for v in violations]
+        assert not violations, f"{path}: axe found {len(violations)} violations:\n" + "\n".join(summary)
+    finally:
+        watch.close()
+
+
+def test_book_opens_from_file_url_with_no_network(browser, built_book):
+    watch = PageWatch(browser, allowed_hosts=())
+    try:
+        page = watch.open((built_book / "index.html").as_uri())
+        page.wait_for_load_state("load")
+        assert page.title()
+        assert not watch.blocked, f"file:// page asked the network: {watch.blocked[:5]}"
+        assert not watch.errors, f"file:// page logged errors: {watch.errors[:5]}"
+    finally:
+        watch.close()
