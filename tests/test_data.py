@@ -366,6 +366,23 @@ def test_every_font_renders_every_letter(font):
     assert len({row.tobytes() for row in flat}) == 10  # ten different letters
 
 
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_a_grid_of_each_set_can_be_drawn_and_looked_at(name, monkeypatch, tmp_path):
+    """Draws 3x10 images of each set to a PNG: set $BOOK_TEST_PICTURES to keep them and look."""
+    if name != "glyphs":
+        real_data_dir()
+    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setattr(data, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+    from helpers.plots import image_grid
+
+    sample = data.load_dataset(name, "validation", n=30, seed=0)
+    figure = image_grid([sample.images[i * 10:(i + 1) * 10] for i in range(3)], title=sample.source[:70])
+    folder = Path(os.environ.get("BOOK_TEST_PICTURES", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    figure.savefig(folder / f"grid-{name}.png", dpi=80)
+    assert (folder / f"grid-{name}.png").stat().st_size > 5_000
+
+
 def test_glyph_splits_are_disjoint():
     hashes = {s: {img.tobytes() for img in data.load_dataset("glyphs", s).images} for s in data.SPLITS}
     assert not (hashes["train"] & hashes["validation"]) and not (hashes["train"] & hashes["test"])
@@ -388,6 +405,11 @@ def test_n_takes_a_seeded_subset_and_arrays_are_read_only():
         data.load_dataset("glyphs", "test").images[0] = 0.0
     with pytest.raises(Exception):  # frozen dataclass
         a.images = None
+    whole = data.load_dataset("glyphs", "test")
+    whole.attributes.clear()
+    whole.class_names.clear()
+    again = data.load_dataset("glyphs", "test")
+    assert "bold" in again.attributes and again.class_names == list("ABCDEFGHIJ")
 
 
 @pytest.mark.parametrize("kwargs, message", [
