@@ -1,0 +1,134 @@
+"""The exercise checks of "Latent vector arithmetic", and its judges: right answers pass, blanks
+are 'not done', plausible mistakes get a message that names the mistake, bad input says what was
+expected."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.checks import ExerciseIncorrect, ExerciseNotDone
+from helpers.checks import vector_arithmetic as checks
+
+
+# -- Exercise 1: predict what subtracting the bold vector does ---------------------------------
+def test_exercise_1_prediction_that_matches_the_run_passes():
+    assert checks.exercise_1("regular", 0.83)
+    assert checks.exercise_1(" Bold", 0.2)
+
+
+@pytest.mark.parametrize("answer", [None, ...])
+def test_exercise_1_blank_is_not_done(answer):
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_1(answer, 0.8)
+
+
+def test_exercise_1_wrong_prediction_gives_the_measured_rate_and_why():
+    with pytest.raises(ExerciseIncorrect, match="83% of the bold glyphs read as regular"):
+        checks.exercise_1("bold", 0.83)
+    with pytest.raises(ExerciseIncorrect, match="only 20%"):
+        checks.exercise_1("regular", 0.2)
+
+
+def test_exercise_1_unknown_word_says_what_is_expected():
+    with pytest.raises(ExerciseIncorrect, match='"regular" or "bold"'):
+        checks.exercise_1("thin", 0.8)
+
+
+@pytest.mark.parametrize("rate", [1.5, -0.1, "a lot", None])
+def test_exercise_1_measured_rate_must_be_a_fraction(rate):
+    with pytest.raises(ValueError, match="fraction"):
+        checks.exercise_1("regular", rate)
+
+
+# -- Exercise 2: the attribute vector ----------------------------------------------------------
+def attribute_vector_solution(codes, has_attribute):
+    return codes[has_attribute].mean(axis=0) - codes[~has_attribute].mean(axis=0)
+
+
+def test_exercise_2_solution_passes():
+    assert checks.exercise_2(attribute_vector_solution)
+
+
+def test_exercise_2_none_and_stub_are_not_done():
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_2(None)
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_2(lambda codes, has_attribute: None)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda c, h: c[~h].mean(axis=0) - c[h].mean(axis=0), "wrong way"),
+    (lambda c, h: c[h].sum(axis=0) - c[~h].sum(axis=0), "sums, not means"),
+    (lambda c, h: c[h].mean(axis=0) - c.mean(axis=0), "mean of \\*all\\* codes"),
+    (lambda c, h: c[h].mean(axis=1), "one number per glyph"),
+    (lambda c, h: c[h].mean(axis=0), "off by"),
+])
+def test_exercise_2_plausible_mistakes_are_named(wrong, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        checks.exercise_2(wrong)
+
+
+# -- Exercise 3: a slant statistic -------------------------------------------------------------
+def slant_solution(images):
+    ink = images[..., 0].astype(np.float64)
+    rows = np.arange(28.0)[None, :, None]
+    cols = np.arange(28.0)[None, None, :]
+    w = ink / ink.sum(axis=(1, 2), keepdims=True)
+    r = rows - (w * rows).sum(axis=(1, 2), keepdims=True)
+    c = cols - (w * cols).sum(axis=(1, 2), keepdims=True)
+    return -(w * r * c).sum(axis=(1, 2)) / (w * r * r).sum(axis=(1, 2))
+
+
+def test_exercise_3_solution_passes():
+    assert checks.exercise_3(slant_solution)
+
+
+def test_exercise_3_none_and_stub_are_not_done():
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_3(None)
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_3(lambda images: None)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda x: -slant_solution(x), "wrong sign"),
+    (lambda x: slant_solution(x).mean(), "one number per image"),
+    (lambda x: slant_solution(x) * 2, "off by"),
+    (lambda x: slant_solution(x) + 0.2, "upright bar"),
+])
+def test_exercise_3_plausible_mistakes_are_named(wrong, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        checks.exercise_3(wrong)
+
+
+def test_exercise_3_test_bars_lean_as_their_shear_says():
+    """The check's own test images: the reference slant recovers the shear they were drawn with."""
+    shears = [0.0, 0.25, -0.5]
+    assert np.allclose(checks._reference_slant(checks._bars(shears)), shears, atol=0.01)
+
+
+# -- The judges' input checks (no training) ----------------------------------------------------
+@pytest.mark.parametrize("heads", [{}, None, {"bold": 1}, {"bold": True}, {"not a name": 2}, ["bold"]])
+def test_build_judge_rejects_bad_heads(heads):
+    from helpers.models.judges import build_judge
+
+    with pytest.raises(ValueError, match="head|heads"):
+        build_judge(heads)
+
+
+def test_judge_has_one_softmax_head_per_question():
+    from helpers.models.judges import build_judge, judge_accuracy, judge_verdicts
+
+    judge = build_judge({"bold": 2, "family": 3})
+    images = np.random.default_rng(0).random((5, 28, 28, 1)).astype(np.float32)
+    verdicts = judge_verdicts(judge, images)
+    assert set(verdicts) == {"bold", "family"}
+    assert verdicts["family"].shape == (5,) and verdicts["family"].max() < 3
+    accuracy = judge_accuracy(judge, images, {"bold": verdicts["bold"]})
+    assert accuracy == {"bold": 1.0}
+    with pytest.raises(ValueError, match="no head 'italic'"):
+        judge_accuracy(judge, images, {"italic": np.zeros(5)})
+    with pytest.raises(ValueError, match="one label per image"):
+        judge_accuracy(judge, images, {"bold": np.zeros(4)})
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        judge_verdicts(judge, images * 255)
