@@ -1,0 +1,159 @@
+"""The denoising chapter's checks: solutions pass, blanks are "not done", wrong answers say why.
+
+Also the classical filters of helpers.denoise: shapes, ranges, parameter choice, bad input.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.checks import ExerciseIncorrect, ExerciseNotDone
+from helpers.checks import denoising as checks
+from helpers import denoise
+
+SCORES = {"median": 18.4, "gaussian": 14.6, "total variation": 14.3, "non-local means": 15.2}
+
+
+# -- exercise 1: which filter wins on salt-and-pepper noise ------------------------------
+def test_ex1_the_measured_winner_passes():
+    assert checks.exercise_1("median", SCORES)
+    assert checks.exercise_1(" Median ", SCORES)
+
+
+def test_ex1_unanswered_is_not_done():
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_1(None, SCORES)
+
+
+def test_ex1_wrong_filter_names_both_scores():
+    with pytest.raises(ExerciseIncorrect, match=r"'median'.*14.6 dB against 18.4 dB"):
+        checks.exercise_1("gaussian", SCORES)
+
+
+def test_ex1_follows_the_data_not_a_fixed_answer():
+    assert checks.exercise_1("gaussian", dict(SCORES, gaussian=20.0))
+
+
+def test_ex1_an_unknown_filter_is_named():
+    with pytest.raises(ExerciseIncorrect, match="should be one of"):
+        checks.exercise_1("wiener", SCORES)
+
+
+# -- exercise 2: the brightness of a black pixel after clipped noise ---------------------
+def solution_background_brightness(noise_level):
+    rng = np.random.default_rng(0)
+    return float(np.clip(noise_level * rng.standard_normal(1_000_000), 0, 1).mean())
+
+
+def test_clipped_noise_mean_matches_a_simulation():
+    for level in (0.1, 0.5, 2.0):
+        assert checks.clipped_noise_mean(level) == pytest.approx(
+            solution_background_brightness(level), abs=2e-3)
+    assert checks.clipped_noise_mean(0) == 0.0
+
+
+def test_ex2_simulated_solution_passes():
+    assert checks.exercise_2(solution_background_brightness)
+
+
+def test_ex2_missing_or_stub_is_not_done():
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_2(None)
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_2(lambda noise_level: None)
+
+
+def test_ex2_forgetting_the_clip_is_explained():
+    with pytest.raises(ExerciseIncorrect, match="mean of the noise before clipping"):
+        checks.exercise_2(lambda noise_level: 0.0)
+
+
+def test_ex2_clipping_only_at_zero_is_explained():
+    with pytest.raises(ExerciseIncorrect, match="clip at 0 but not at 1"):
+        checks.exercise_2(lambda noise_level: noise_level / np.sqrt(2 * np.pi))
+
+
+def test_ex2_other_wrong_values_show_each_level():
+    with pytest.raises(ExerciseIncorrect, match=r"σ=0.5: 0.250 \(expected 0.195\)"):
+        checks.exercise_2(lambda noise_level: noise_level / 2)
+
+
+def test_ex2_a_crash_is_reported_kindly():
+    with pytest.raises(ExerciseIncorrect, match="ZeroDivisionError"):
+        checks.exercise_2(lambda noise_level: 1 / 0)
+
+
+# -- exercise 3: the DAE on clean letters -------------------------------------------------
+def test_ex3_follows_the_measured_numbers():
+    assert checks.exercise_3("lower", 20.0, 25.0)
+    assert checks.exercise_3("higher", 26.0, 25.0)
+
+
+def test_ex3_unanswered_is_not_done():
+    with pytest.raises(ExerciseNotDone):
+        checks.exercise_3(None, 20.0, 25.0)
+
+
+def test_ex3_wrong_prediction_quotes_the_numbers():
+    with pytest.raises(ExerciseIncorrect, match=r"20.0 dB .* 25.0 dB"):
+        checks.exercise_3("higher", 20.0, 25.0)
+
+
+# -- helpers.denoise ----------------------------------------------------------------------
+def _letters(n=6, seed=0):
+    rng = np.random.default_rng(seed)
+    images = np.zeros((n, 28, 28, 1), np.float32)
+    for i in range(n):
+        r, c = rng.integers(4, 12, 2)
+        images[i, r:r + 12, c:c + 4] = 1.0  # a bar: a crude letter stroke
+    return images
+
+
+@pytest.mark.parametrize("name", list(denoise.FILTERS))
+def test_every_filter_keeps_shape_and_range(name):
+    clean = _letters()
+    noisy = np.clip(clean + 0.3 * np.random.default_rng(1).standard_normal(clean.shape), 0, 1).astype(np.float32)
+    out = denoise.apply_filter(name, noisy, denoise.FILTERS[name][1][0])
+    assert out.shape == noisy.shape and out.dtype == np.float32
+    assert 0.0 <= out.min() and out.max() <= 1.0
+    assert denoise.apply_filter(name, noisy[..., 0], denoise.FILTERS[name][1][0]).shape == (6, 28, 28)
+
+
+def test_choose_filter_keeps_the_best_value_on_validation():
+    clean = _letters()
+    rng = np.random.default_rng(2)
+    noisy = clean.copy()
+    speckles = rng.random(clean.shape) < 0.1
+    noisy[speckles] = 1.0 - noisy[speckles]  # isolated outliers: a 3×3 median removes them
+    chosen = denoise.choose_filter("median", clean, noisy, values=(3, 7))
+    assert chosen.value == 3 and chosen.parameter == "size"
+    assert chosen.validation_psnr_db[3] > chosen.validation_psnr_db[7]
+    assert chosen.label == "median (size=3)"
+    assert np.array_equal(chosen(noisy), denoise.apply_filter("median", noisy, 3))
+
+
+def test_choose_filters_gives_every_filter():
+    clean = _letters(3)
+    chosen = denoise.choose_filters(clean, clean, names=["median", "gaussian"])
+    assert list(chosen) == ["median", "gaussian"]
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("wiener", 1, "unknown filter"),
+    ("median", 4, "odd whole number"),
+    ("gaussian", -1, "positive number"),
+    ("total variation", float("nan"), "positive number"),
+    ("non-local means", "0.2", "positive number"),
+])
+def test_bad_filter_settings_say_what_was_expected(name, value, message):
+    with pytest.raises(ValueError, match=message):
+        denoise.apply_filter(name, _letters(2), value)
+
+
+def test_bad_images_are_refused():
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        denoise.apply_filter("median", _letters(2) * 255, 3)
+    with pytest.raises(ValueError, match="same shape"):
+        denoise.choose_filter("median", _letters(2), _letters(3))
+    with pytest.raises(ValueError, match="at least one"):
+        denoise.choose_filter("median", _letters(2), _letters(2), values=())
