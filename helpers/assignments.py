@@ -47,8 +47,9 @@ SOLUTION_START_RE = re.compile(_FENCE + r"\{solution-start\}[ \t]+(?P<label>\S+)
 SOLUTION_END_RE = re.compile(_FENCE + r"\{solution-end\}")
 LABEL_RE = re.compile(r"^:label:[ \t]*(\S+)[ \t]*$", re.M)
 CHECK_RE = re.compile(r"helpers\.checks\.(?P<module>\w+)\.exercise_(?P<number>\d+)\s*\(")
-#: Rough minutes a reader needs, by kind of exercise (reading, thinking, writing; not training).
-MINUTES = {"predict": 5, "code": 15, "written": 10}
+#: Rough minutes a reader needs, by kind of exercise: reading, thinking and writing, plus
+#: a few minutes of training (laptop profile) when the solution trains a model.
+MINUTES = {"predict": 5, "code": 15, "written": 10, "training": 10}
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,11 +265,12 @@ def validate(nb, chapter: str) -> list[str]:
         call = CHECK_RE.search(_source(check))
         if check["cell_type"] != "code" or not call:
             problems.append(f"{name}: check cell {ex.check} does not call "
-                            f"helpers.checks.{chapter}.exercise_N(...)")
+                            f"helpers.checks.{chapter.replace('-', '_')}.exercise_N(...)")
             continue
-        if call["module"] != chapter:
+        module = chapter.replace("-", "_")  # book/vector-arithmetic.ipynb: helpers.checks.vector_arithmetic
+        if call["module"] != module:
             problems.append(f"{name}: the check calls helpers.checks.{call['module']}, "
-                            f"not helpers.checks.{chapter}")
+                            f"not helpers.checks.{module}")
         if int(call["number"]) != number:
             problems.append(f"{name}: the check calls exercise_{call['number']}, expected exercise_{number}")
         problems += _stub_problems(name, [cells[i] for i in ex.answers], check)
@@ -527,9 +529,13 @@ def exercise_table(book: Path) -> list[dict]:
 
     rows = []
     for path in chapters_with_exercises(book):
-        for number, ex in enumerate(find_exercises(nbformat.read(path, as_version=4)), start=1):
+        nb = nbformat.read(path, as_version=4)
+        for number, ex in enumerate(find_exercises(nb), start=1):
+            trains = any(re.search(r"\bfit\(", region) for i in ex.answers
+                         for region in solution_regions(_source(nb["cells"][i])))
             rows.append(dict(chapter=path.stem, number=number, label=ex.label, title=ex.title,
-                             kind=ex.kind, points=ex.points, minutes=MINUTES[ex.kind]))
+                             kind=ex.kind, points=ex.points, trains=trains,
+                             minutes=MINUTES[ex.kind] + (MINUTES["training"] if trains else 0)))
     return rows
 
 
@@ -575,8 +581,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "list":
             rows = exercise_table(args.dir)
             for row in rows:
-                print(f"{row['chapter']:<16} {row['number']}  {row['kind']:<8} {row['points']:>4g} pt  "
-                      f"~{row['minutes']:>2} min  {row['title']}")
+                print(f"{row['chapter']:<18} {row['number']}  {row['kind']:<8} {row['points']:>4g} pt  "
+                      f"~{row['minutes']:>2} min  {row['title']}" + ("  (trains a model)" if row["trains"] else ""))
             print(f"{len(rows)} exercises, about {sum(r['minutes'] for r in rows)} minutes in all")
         elif args.command == "seed":
             print(student_seed(args.student_id))
