@@ -188,9 +188,11 @@ def jpeg_segments(data: bytes) -> list[tuple[str, int]]:
         segments.append((name, 2 + length))
         i += 2 + length
         if marker == _SOS:  # the scan runs to the next marker that is not stuffing or a restart
-            j = i
-            while j + 1 < len(data) and not (data[j] == 0xFF and data[j + 1] not in (0x00, *range(0xD0, 0xD8))):
-                j += 1
+            j = data.find(b"\xff", i)
+            while j != -1 and j + 1 < len(data) and (data[j + 1] == 0x00 or 0xD0 <= data[j + 1] <= 0xD7):
+                j = data.find(b"\xff", j + 2)
+            if j == -1 or j + 1 >= len(data):
+                raise ValueError("malformed JPEG: the scan has no End-of-Image marker (FF D9)")
             segments.append(("scan payload", j - i))
             i = j
     raise ValueError("malformed JPEG: no End-of-Image marker (FF D9)")
