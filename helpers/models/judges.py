@@ -80,11 +80,20 @@ def judge_probabilities(judge, images, *, batch_size: int = 1000) -> dict:
         images = images[..., None]
     if images.shape[1:] != (28, 28, 1):
         raise ValueError(f"a judge reads images of shape (N, 28, 28, 1); got {images.shape}")
-    outputs = judge.predict(images, batch_size=batch_size, verbose=0)
-    if not isinstance(outputs, dict):
-        names = getattr(judge, "output_names", None) or ["output"]
-        outputs = dict(zip(names, outputs if isinstance(outputs, (list, tuple)) else [outputs]))
-    return {head: np.asarray(p) for head, p in outputs.items()}
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number ≥ 1; got {batch_size!r}")
+    import keras
+
+    # Direct calls in chunks, not judge.predict: no per-call setup, which matters when a chapter
+    # asks the judges about many small batches (one per strength of an edit).
+    chunks = []
+    for first in range(0, len(images), int(batch_size)):
+        outputs = judge(images[first:first + int(batch_size)], training=False)
+        if not isinstance(outputs, dict):
+            names = list(getattr(judge, "output_names", None) or ["output"])
+            outputs = dict(zip(names, outputs if isinstance(outputs, (list, tuple)) else [outputs]))
+        chunks.append({head: keras.ops.convert_to_numpy(p) for head, p in outputs.items()})
+    return {head: np.concatenate([chunk[head] for chunk in chunks]) for head in chunks[0]}
 
 
 def judge_verdicts(judge, images, *, batch_size: int = 1000) -> dict:
