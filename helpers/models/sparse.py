@@ -1,0 +1,182 @@
+"""The sparse autoencoder of the chapter "The sparse autoencoder", and its two penalties.
+
+The model is written layer by layer as the chapter shows it::
+
+    image 28×28×1 → Flatten → Dense(hidden_units, ReLU) → Dense(code_units) = the code
+    code → Dense(784, sigmoid) → Reshape(28, 28, 1) = the reconstruction
+
+The code is *wider* than the input needs; a penalty keeps only a few of its units active for
+any one image. The decoder is a single dense layer, so each code unit adds one fixed 28×28
+pattern (a row of the decoder's kernel, an "atom" of the learned dictionary) before the sigmoid.
+
+Penalties (``penalty=``):
+
+* ``None`` — no penalty: the same model, for comparison;
+* ``"l1"`` — ReLU code units and Keras' built-in activity regulariser ``L1(weight)``, which adds
+  ``weight · Σ_j |code_j|`` per image to the loss (Keras averages it over the batch);
+* ``"kl"`` — sigmoid code units and :class:`KLSparsity`, the classic penalty
+  ``weight · Σ_j KL(ρ ‖ ρ̂_j)`` that pulls every unit's mean activation ρ̂_j over a batch
+  towards a small target ρ;
+* ``"top_k"`` — ReLU code units followed by :class:`TopK`, which keeps the ``k`` largest code
+  values of each image and sets the rest to zero (the k-sparse autoencoder; no penalty needed).
+
+Everything is plain Keras 3 (``keras.ops``), so it runs on TensorFlow, JAX and PyTorch.
+"""
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+IMAGE_SHAPE = (28, 28, 1)
+N_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+PENALTIES = (None, "l1", "kl", "top_k")
+
+#: A code unit is *active* for an image when its value is above this. ReLU codes are exactly
+#: 0 when off; sigmoid (KL) codes sit near 0 when off. 0.1 is far below a typical "on" value.
+ACTIVE_THRESHOLD = 0.1
+
+
+def _positive_int(value, what: str) -> int:
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise ValueError(f"{what} must be a whole number ≥ 1; got {value!r}")
+    value = int(value)
+    if value < 1:
+        raise ValueError(f"{what} must be a whole number ≥ 1; got {value}")
+    return value
+
+
+def _non_negative(value, what: str) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number ≥ 0; got {value!r}") from None
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{what} must be a finite number ≥ 0; got {value}")
+    return value
+
+
+@keras.saving.register_keras_serializable(package="sparse")
+class KLSparsity(keras.layers.Layer):
+    """Pass codes in (0, 1) through unchanged; add ``weight · Σ_j KL(ρ ‖ ρ̂_j)`` to the loss.
+
+    ρ̂_j is unit j's mean activation over the batch and ρ = ``target``. The divergence
+    ``ρ log(ρ/ρ̂) + (1−ρ) log((1−ρ)/(1−ρ̂))`` is 0 when ρ̂_j = ρ and grows steeply as a unit
+    fires more often, so most units learn to stay near 0 for most images.
+    """
+
+    def __init__(self, target: float = 0.05, weight: float = 1e-3, **kwargs):
+        super().__init__(**kwargs)
+        try:
+            target = float(target)
+        except (TypeError, ValueError):
+            raise ValueError(f"target (ρ) must be a number between 0 and 1; got {target!r}") from None
+        if not 0.0 < target < 1.0:
+            raise ValueError(f"target (ρ) must be strictly between 0 and 1; got {target}")
+        self.target = target
+        self.weight = _non_negative(weight, "weight")
+
+    def call(self, codes):
+        mean_activation = ops.clip(ops.mean(codes, axis=0), 1e-6, 1.0 - 1e-6)
+        rho = self.target
+        divergence = (rho * ops.log(rho / mean_activation)
+                      + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - mean_activation)))
+        self.add_loss(self.weight * ops.sum(divergence))
+        return codes
+
+    def get_config(self):
+        return {**super().get_config(), "target": self.target, "weight": self.weight}
+
+
+@keras.saving.register_keras_serializable(package="sparse")
+class TopK(keras.layers.Layer):
+    """Keep the ``k`` largest values of each code and set the others to 0 (k-sparse)."""
+
+    def __init__(self, k: int, **kwargs):
+        super().__init__(**kwargs)
+        self.k = _positive_int(k, "k")
+
+    def call(self, codes):
+        kth_largest = ops.top_k(codes, self.k, sorted=True)[0][:, -1:]
+        return ops.where(codes >= kth_largest, codes, ops.zeros_like(codes))
+
+    def get_config(self):
+        return {**super().get_config(), "k": self.k}
+
+
+def sparse_autoencoder(code_units: int = 256, *, penalty: str | None = "l1", weight: float = 0.0,
+                       target: float = 0.05, k: int | None = None, hidden_units: int = 256,
+                       learning_rate: float = 2e-3):
+    """Build ``(autoencoder, encoder, decoder)``, the autoencoder compiled with Adam and MSE.
+
+    ``code_units`` is the width of the code; ``penalty`` is ``None``, ``"l1"``, ``"kl"`` or
+    ``"top_k"`` (see the module docstring); ``weight`` is the penalty's weight (``"l1"``,
+    ``"kl"``), ``target`` the KL penalty's ρ, ``k`` the number of units ``"top_k"`` keeps.
+    ``penalty="l1"`` with ``weight=0`` (or ``penalty=None``) is the same model without a penalty.
+    """
+    from keras import layers
+
+    code_units = _positive_int(code_units, "code_units")
+    hidden_units = _positive_int(hidden_units, "hidden_units")
+    weight = _non_negative(weight, "weight")
+    if penalty not in PENALTIES:
+        raise ValueError(f"penalty must be one of {PENALTIES}; got {penalty!r}")
+    if penalty == "top_k":
+        if k is None:
+            raise ValueError("penalty='top_k' needs k, the number of code units to keep")
+        k = _positive_int(k, "k")
+        if k > code_units:
+            raise ValueError(f"k={k} is more than the {code_units} code units")
+
+    image = keras.Input(shape=IMAGE_SHAPE, name="image")
+    x = layers.Flatten(name="pixels")(image)
+    x = layers.Dense(hidden_units, activation="relu", name="encoder_hidden")(x)
+    if penalty == "kl":
+        code = layers.Dense(code_units, activation="sigmoid", name="code_units")(x)
+        code = KLSparsity(target, weight, name="code")(code)
+    elif penalty == "top_k":
+        code = layers.Dense(code_units, activation="relu", name="code_units")(x)
+        code = TopK(k, name="code")(code)
+    else:
+        l1 = keras.regularizers.L1(weight) if penalty == "l1" and weight > 0 else None
+        code = layers.Dense(code_units, activation="relu", activity_regularizer=l1, name="code")(x)
+    encoder = keras.Model(image, code, name="sparse_encoder")
+
+    code_input = keras.Input(shape=(code_units,), name="code_in")
+    y = layers.Dense(N_PIXELS, activation="sigmoid", name="decoder_pixels")(code_input)
+    reconstruction = layers.Reshape(IMAGE_SHAPE, name="reconstruction")(y)
+    decoder = keras.Model(code_input, reconstruction, name="sparse_decoder")
+
+    autoencoder = keras.Model(image, decoder(encoder(image)), name="sparse_autoencoder")
+    autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    return autoencoder, encoder, decoder
+
+
+def _as_codes(codes, what: str = "codes") -> np.ndarray:
+    array = np.asarray(codes)
+    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
+        raise ValueError(f"{what} must be a numeric array of shape (images, code units); got dtype {array.dtype}")
+    if array.ndim != 2 or 0 in array.shape:
+        raise ValueError(f"{what} must have shape (images, code units) with both ≥ 1; got {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{what} contain NaN or infinite values")
+    return array.astype(np.float64, copy=False)
+
+
+def active_units(codes, threshold: float = ACTIVE_THRESHOLD) -> np.ndarray:
+    """How many code units are active (value > ``threshold``) for each image: shape (N,)."""
+    codes = _as_codes(codes)
+    threshold = _non_negative(threshold, "threshold")
+    return np.sum(codes > threshold, axis=1)
+
+
+def active_fraction(codes, threshold: float = ACTIVE_THRESHOLD) -> float:
+    """The mean over images of the fraction of code units that are active (value > ``threshold``)."""
+    codes = _as_codes(codes)
+    return float(np.mean(active_units(codes, threshold)) / codes.shape[1])
+
+
+def dictionary(decoder) -> np.ndarray:
+    """The decoder's atoms as images, shape (code units, 28, 28): what each unit adds to the logits."""
+    kernel = np.asarray(decoder.get_layer("decoder_pixels").get_weights()[0])
+    return kernel.reshape(-1, IMAGE_SHAPE[0], IMAGE_SHAPE[1])
