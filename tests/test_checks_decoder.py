@@ -1,0 +1,91 @@
+"""The checks of "The decoder": the solutions pass, blanks are 'not done', wrong answers say why."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.checks import ExerciseIncorrect, ExerciseNotDone
+from helpers.checks import decoder as checks
+
+
+def interpolate_codes(code_a, code_b, steps):
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return (1 - t) * np.asarray(code_a)[None, :] + t * np.asarray(code_b)[None, :]
+
+
+def per_class_mse(originals, reconstructions, labels, n_classes):
+    per_image = ((originals - reconstructions) ** 2).reshape(len(originals), -1).mean(axis=1)
+    return np.array([per_image[labels == k].mean() if np.any(labels == k) else np.nan
+                     for k in range(n_classes)])
+
+
+def stub(*args):
+    ...
+
+
+def test_solutions_pass():
+    assert checks.exercise_1(False)
+    assert checks.exercise_2(interpolate_codes)
+    assert checks.exercise_3(per_class_mse)
+
+
+@pytest.mark.parametrize("check", [checks.exercise_1, checks.exercise_2, checks.exercise_3])
+def test_blank_answers_are_not_done(check):
+    with pytest.raises(ExerciseNotDone):
+        check(None)
+
+
+@pytest.mark.parametrize("check", [checks.exercise_2, checks.exercise_3])
+def test_stub_returning_none_is_not_done(check):
+    with pytest.raises(ExerciseNotDone):
+        check(stub)
+
+
+def test_average_code_is_not_average_image():
+    with pytest.raises(ExerciseIncorrect, match="nonlinear"):
+        checks.exercise_1(True)
+    with pytest.raises(ExerciseIncorrect, match="True or False"):
+        checks.exercise_1("no")
+
+
+def test_interpolation_without_the_end_is_caught():
+    def no_end(a, b, steps):
+        t = np.arange(steps - 1)[:, None] / (steps - 1)
+        return (1 - t) * a + t * b
+
+    with pytest.raises(ExerciseIncorrect, match="rows for 5 steps"):
+        checks.exercise_2(no_end)
+
+
+def test_interpolation_backwards_is_caught():
+    with pytest.raises(ExerciseIncorrect, match="from code_b to code_a"):
+        checks.exercise_2(lambda a, b, steps: interpolate_codes(b, a, steps))
+
+
+def test_interpolation_transposed_is_caught():
+    with pytest.raises(ExerciseIncorrect, match="one row per step"):
+        checks.exercise_2(lambda a, b, steps: interpolate_codes(a, b, steps).T)
+
+
+def test_per_class_sums_are_caught():
+    def sums(originals, reconstructions, labels, n_classes):
+        per_image = ((originals - reconstructions) ** 2).reshape(len(originals), -1).mean(axis=1)
+        return np.array([per_image[labels == k].sum() if np.any(labels == k) else np.nan
+                         for k in range(n_classes)])
+
+    with pytest.raises(ExerciseIncorrect, match="sums"):
+        checks.exercise_3(sums)
+
+
+def test_per_class_missing_nan_is_caught():
+    def zero_for_empty(originals, reconstructions, labels, n_classes):
+        values = per_class_mse(originals, reconstructions, labels, n_classes)
+        return np.nan_to_num(values)
+
+    with pytest.raises(ExerciseIncorrect, match="nan"):
+        checks.exercise_3(zero_for_empty)
+
+
+def test_per_class_wrong_count_is_caught():
+    with pytest.raises(ExerciseIncorrect, match="one per class"):
+        checks.exercise_3(lambda o, r, labels, n: per_class_mse(o, r, labels, n)[:3])
