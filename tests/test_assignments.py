@@ -299,7 +299,10 @@ def round_trip(course: Path, book: Path, chapter: str, env) -> dict[str, tuple[f
         target = course / "submitted" / student / chapter
         target.mkdir(parents=True)
         (target / notebook.name).write_bytes(notebook.read_bytes())
-    nbgrader(course, "autograde", chapter, env=env)
+    log = nbgrader(course, "autograde", chapter, env=env)
+    assert "cannot be converted" not in log, "a passing check's True reached nbgrader's partial credit"
+    graded = (course / "autograded" / "solutions" / chapter / f"{chapter}.ipynb").read_text()
+    assert "\u2713" in graded or "✓" in graded, "the checks' ✓ lines are missing from the graded notebook"
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         return {student: (gradebook.find_submission(chapter, student).score,
                           gradebook.find_submission(chapter, student).max_score)
