@@ -24,8 +24,9 @@ book: $(STAMP)
 
 # Executes every chapter with nbval (their outputs are cached so the strict book build that
 # follows does not execute them again), builds the book, and runs the unit and browser tests.
+# BOOK_BUILD=1: the chapters log one line per epoch instead of progress bars, as in the book.
 test: $(STAMP)
-	$(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
+	BOOK_BUILD=1 $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
 
 # Student notebooks (solutions removed) for instructors who do not use nbgrader.
 student: $(STAMP)

@@ -45,7 +45,7 @@ def image_grid(rows, *, row_titles=None, col_titles=None, cell_size: float = 1.1
     for i, r in enumerate(rows):
         for j in range(n_cols):
             ax = axes[i, j]
-            ax.imshow(r[j].squeeze(), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+            ax.imshow(r[j][..., 0] if r[j].ndim == 3 else r[j], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             if col_titles is not None and i == 0:

@@ -39,10 +39,30 @@ class ExerciseIncorrect(CheckFailed):
     """An answer was given and it is not right yet; the message says how far off it is."""
 
 
-def passed(exercise: str, message: str) -> bool:
-    """Print the success line every check ends with."""
+class Passed:
+    """What a check returns on success: true, and shown as nothing (the ✓ line was printed).
+
+    A bare ``True`` would appear under the check cell as ``True``, and nbgrader reads a graded
+    cell's displayed value as partial credit; this object displays nothing, so neither happens.
+    """
+
+    def __init__(self, exercise: str):
+        self.exercise = exercise
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"Passed({self.exercise!r})"
+
+    def _ipython_display_(self):
+        pass
+
+
+def passed(exercise: str, message: str) -> Passed:
+    """Print the success line every check ends with; return a true, silent value."""
     print(f"✓ {exercise}: {message}")
-    return True
+    return Passed(exercise)
 
 
 def call_answer(exercise: str, function, *args, what: str = "your function", **kwargs):
