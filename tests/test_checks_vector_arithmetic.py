@@ -12,8 +12,15 @@ from helpers.checks import vector_arithmetic as checks
 
 # -- Exercise 1: predict what subtracting the bold vector does ---------------------------------
 def test_exercise_1_prediction_that_matches_the_run_passes():
-    assert checks.exercise_1("regular", 0.83)
-    assert checks.exercise_1(" Bold", 0.2)
+    assert checks.exercise_1("regular", 0.83, 0.08)
+    assert checks.exercise_1(" Bold", 0.2, 0.1)
+
+
+def test_exercise_1_is_judged_against_the_unchanged_decoding():
+    # 55% regular looks like "most", but it is only 5 points above the unedited 50%.
+    with pytest.raises(ExerciseIncorrect, match="against 50% unchanged"):
+        checks.exercise_1("regular", 0.55, 0.50)
+    assert checks.exercise_1("regular", 0.55, 0.15)
 
 
 @pytest.mark.parametrize("answer", [None, ...])
@@ -24,9 +31,9 @@ def test_exercise_1_blank_is_not_done(answer):
 
 def test_exercise_1_wrong_prediction_gives_the_measured_rate_and_why():
     with pytest.raises(ExerciseIncorrect, match="83% of the bold glyphs read as regular"):
-        checks.exercise_1("bold", 0.83)
+        checks.exercise_1("bold", 0.83, 0.08)
     with pytest.raises(ExerciseIncorrect, match="only 20%"):
-        checks.exercise_1("regular", 0.2)
+        checks.exercise_1("regular", 0.2, 0.1)
 
 
 def test_exercise_1_unknown_word_says_what_is_expected():

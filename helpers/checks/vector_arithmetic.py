@@ -8,38 +8,45 @@ from . import ExerciseIncorrect, ExerciseNotDone, call_answer, close_to, passed,
 _READINGS = ("regular", "bold")
 
 
-def exercise_1(prediction, read_as_regular) -> bool:
-    """Predict: bold held-out glyphs minus the bold vector — do most read as regular, or stay bold?
+def exercise_1(prediction, read_as_regular, baseline_regular=0.0) -> bool:
+    """Predict: bold held-out glyphs minus the bold vector — pushed to regular, or still bold?
 
-    ``read_as_regular`` is the fraction the style judge reads as regular in this run (computed
-    in the check cell, so the answer is judged against the reader's own run).
+    ``read_as_regular`` is the fraction the style judge reads as regular after the edit, and
+    ``baseline_regular`` the fraction it reads as regular when the same glyphs are decoded
+    unchanged (both computed in the check cell, so the answer is judged against the reader's
+    own run). "regular" is right when the edit adds at least 20 percentage points.
     """
     name = "Exercise 1"
     require_answer(name, prediction, "prediction")
     if not isinstance(prediction, str) or prediction.strip().lower() not in _READINGS:
         raise ExerciseIncorrect(name, f'prediction is {prediction!r}; expected "regular" or "bold".')
-    try:
-        rate = float(read_as_regular)
-    except (TypeError, ValueError):
-        raise ValueError(f"read_as_regular must be a fraction in [0, 1]; got {read_as_regular!r}") from None
-    if not 0.0 <= rate <= 1.0:
-        raise ValueError(f"read_as_regular must be a fraction in [0, 1]; got {rate}")
+    rates = []
+    for label, value in (("read_as_regular", read_as_regular), ("baseline_regular", baseline_regular)):
+        try:
+            rate = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{label} must be a fraction in [0, 1]; got {value!r}") from None
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"{label} must be a fraction in [0, 1]; got {rate}")
+        rates.append(rate)
+    rate, baseline = rates
+    gain = rate - baseline
     answer = prediction.strip().lower()
-    expected = "regular" if rate >= 0.5 else "bold"
+    expected = "regular" if gain >= 0.2 - 1e-9 else "bold"
     if answer != expected:
         if expected == "regular":
             raise ExerciseIncorrect(
                 name, f"in this run {rate:.0%} of the bold glyphs read as regular after the bold vector "
-                "was subtracted, so most of them lost their weight.",
+                f"was subtracted, against {baseline:.0%} decoded unchanged: most lost their weight.",
                 "the vector is a difference of two means: subtracting it moves the average bold code "
                 "onto the average regular one, just as adding it moved regular onto bold.")
         raise ExerciseIncorrect(
             name, f"in this run only {rate:.0%} of the bold glyphs read as regular after the bold "
-            "vector was subtracted: the edit did not run backwards here.",
+            f"vector was subtracted (against {baseline:.0%} unchanged): the edit did not run backwards here.",
             "look at the pictures: a decoder that never saw thinner-than-regular glyphs may not "
             "be able to go below regular weight.")
     return passed(name, f"{rate:.0%} of bold held-out glyphs read as regular after subtracting the bold "
-                        "vector: the direction works both ways.")
+                        f"vector, against {baseline:.0%} decoded unchanged: the direction works both ways.")
 
 
 def _reference_vector(codes, has_attribute):
