@@ -167,17 +167,44 @@ def start(chapter: str) -> Run:
     return run
 
 
-def fit(model, x, y=None, *, epochs: int, batch_size: int = 128, validation_data=None,
-        verbose: int | str = "auto", **kwargs):
-    """``model.fit`` with the book's defaults: a progress bar and a quiet log in CI.
+#: Most epoch lines a non-interactive run prints (the first, the last and evenly between).
+LOG_LINES = 8
 
-    In an interactive notebook Keras draws one progress bar per epoch; when the output is
-    not a terminal or notebook (CI logs, the book build) it prints one line per epoch.
+
+def _epoch_logger(epochs: int):
+    """A Keras callback that prints a few one-line epoch summaries, for logs and the book."""
+    import keras
+
+    every = max(1, -(-epochs // LOG_LINES))  # ceil: at most LOG_LINES lines
+
+    class EpochLog(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            done = epoch + 1
+            if done == 1 or done == epochs or done % every == 0:
+                numbers = " · ".join(f"{k} {float(v):.4g}" for k, v in (logs or {}).items())
+                print(f"epoch {done:>{len(str(epochs))}}/{epochs}: {numbers}", flush=True)
+
+    return EpochLog()
+
+
+def fit(model, x, y=None, *, epochs: int, batch_size: int | None = 128, validation_data=None,
+        verbose: int | str = "auto", callbacks=(), **kwargs):
+    """``model.fit`` with the book's defaults: a progress bar live, a short log in the book.
+
+    In an interactive notebook Keras draws one progress bar per epoch. When the chapter runs
+    unattended (``$CI`` or ``$BOOK_BUILD`` set: CI, ``make test``, the book build) it prints at
+    most ``LOG_LINES`` one-line summaries instead, so a 40-epoch run does not fill a page.
+    ``batch_size`` is ignored by Keras when ``x`` is a ``PyDataset`` (which batches itself).
     Returns the Keras ``History`` so that ``plots.loss_curve`` can draw it.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
+    callbacks = list(callbacks)
     if verbose == "auto":
-        verbose = 2 if os.environ.get("CI") or os.environ.get("BOOK_BUILD") else 1
-    return model.fit(x, y, epochs=epochs, batch_size=batch_size,
-                     validation_data=validation_data, verbose=verbose, **kwargs)
+        if os.environ.get("CI") or os.environ.get("BOOK_BUILD"):
+            verbose = 0
+            callbacks.append(_epoch_logger(epochs))
+        else:
+            verbose = 1
+    return model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
+                     verbose=verbose, callbacks=callbacks, **kwargs)

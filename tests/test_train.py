@@ -56,3 +56,22 @@ def test_same_seed_gives_same_random_numbers(monkeypatch):
     first = np.random.rand(5)
     train.start("b")
     assert np.array_equal(first, np.random.rand(5))
+
+
+def test_unattended_fit_prints_a_few_epoch_lines_not_a_progress_bar(monkeypatch, capsys):
+    import keras
+
+    monkeypatch.setenv("BOOK_BUILD", "1")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(0).random((32, 3)).astype("float32")
+    history = train.fit(model, x, x[:, :1], epochs=40, batch_size=8)
+    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("epoch")]
+    assert len(history.history["loss"]) == 40
+    assert 2 <= len(lines) <= train.LOG_LINES + 1
+    assert lines[0].startswith("epoch  1/40: loss") and lines[-1].startswith("epoch 40/40")
+
+
+def test_fit_refuses_zero_epochs():
+    with pytest.raises(ValueError, match="at least 1"):
+        train.fit(None, None, epochs=0)
