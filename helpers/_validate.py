@@ -34,3 +34,24 @@ def as_image_batch(images, name: str = "images") -> np.ndarray:
     if low < -1e-6 or high > 1 + 1e-6:
         raise ValueError(f"{name} must have pixels in [0, 1]; got values from {low:.3g} to {high:.3g}")
     return array.astype(np.float32, copy=False)
+
+
+def whole_number(value, what: str, minimum: int = 1) -> int:
+    """``value`` as an int ≥ ``minimum`` (a layer size, a count), or a ValueError saying so."""
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise ValueError(f"{what} must be a whole number ≥ {minimum}; got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{what} must be a whole number ≥ {minimum}; got {value}")
+    return value
+
+
+def non_negative(value, what: str) -> float:
+    """``value`` as a finite float ≥ 0 (a penalty weight, β, a noise level), or a ValueError."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number ≥ 0; got {value!r}") from None
+    if not np.isfinite(number) or number < 0:
+        raise ValueError(f"{what} must be a finite number ≥ 0; got {value!r}")
+    return number

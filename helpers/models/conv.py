@@ -9,6 +9,7 @@ that pixels stay in [0, 1].
 pixels, so it does not compress. ``code_channels=4`` gives 196 numbers, 4× smaller than the input.
 """
 from __future__ import annotations
+from .._validate import whole_number
 
 
 def conv_autoencoder(code_channels: int = 128, filters: tuple[int, int] = (32, 64), *,
@@ -49,9 +50,4 @@ def conv_autoencoder(code_channels: int = 128, filters: tuple[int, int] = (32, 6
 
 
 def _positive_int(value, what: str) -> int:
-    if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(f"{what} must be a positive whole number; got {value!r}")
-    value = int(value)
-    if value < 1:
-        raise ValueError(f"{what} must be a positive whole number; got {value}")
-    return value
+    return whole_number(value, what)

@@ -11,17 +11,13 @@ Training ``autoencoder`` trains ``encoder`` and ``decoder`` too (they are views 
 layers), so after ``fit`` a chapter can look at codes and decode codes it made up.
 """
 from __future__ import annotations
+from .._validate import whole_number
 
 IMAGE_SHAPE = (28, 28, 1)
 
 
 def _check_size(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) and not hasattr(value, "__index__"):
-        raise ValueError(f"{name} must be a whole number ≥ 1; got {value!r}")
-    value = int(value)
-    if value < 1:
-        raise ValueError(f"{name} must be a whole number ≥ 1; got {value}")
-    return value
+    return whole_number(value, name)
 
 
 def dense_autoencoder(code_size: int, hidden_units: int = 256):

@@ -24,6 +24,7 @@ Everything is plain Keras 3 (``keras.ops``), so it runs on TensorFlow, JAX and P
 """
 from __future__ import annotations
 
+from .._validate import non_negative, whole_number
 import keras
 import numpy as np
 from keras import ops
@@ -38,22 +39,11 @@ ACTIVE_THRESHOLD = 0.1
 
 
 def _positive_int(value, what: str) -> int:
-    if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(f"{what} must be a whole number ≥ 1; got {value!r}")
-    value = int(value)
-    if value < 1:
-        raise ValueError(f"{what} must be a whole number ≥ 1; got {value}")
-    return value
+    return whole_number(value, what)
 
 
 def _non_negative(value, what: str) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number ≥ 0; got {value!r}") from None
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{what} must be a finite number ≥ 0; got {value}")
-    return value
+    return non_negative(value, what)
 
 
 @keras.saving.register_keras_serializable(package="sparse")

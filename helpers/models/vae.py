@@ -33,6 +33,7 @@ API (used by the chapters "The variational autoencoder" and "Vector arithmetic")
 """
 from __future__ import annotations
 
+from .._validate import non_negative, whole_number
 import math
 
 import numpy as np
@@ -48,22 +49,11 @@ __all__ = ["Sampling", "VariationalAutoencoder", "build_vae", "build_vae_encoder
 
 
 def _check_size(name: str, value) -> int:
-    if isinstance(value, bool) or not (isinstance(value, int) or hasattr(value, "__index__")):
-        raise ValueError(f"{name} must be a whole number ≥ 1; got {value!r}")
-    value = int(value)
-    if value < 1:
-        raise ValueError(f"{name} must be a whole number ≥ 1; got {value}")
-    return value
+    return whole_number(value, name)
 
 
 def _check_beta(beta) -> float:
-    try:
-        beta = float(beta)
-    except (TypeError, ValueError):
-        raise ValueError(f"beta must be a number ≥ 0; got {beta!r}") from None
-    if not math.isfinite(beta) or beta < 0:
-        raise ValueError(f"beta must be a finite number ≥ 0; got {beta}")
-    return beta
+    return non_negative(beta, "beta")
 
 
 # ---------------------------------------------------------------------------------------------
