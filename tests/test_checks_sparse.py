@@ -166,3 +166,12 @@ def test_ex4_comparing_with_zero_is_named():
 def test_ex4_per_pair_fraction_is_named():
     with pytest.raises(ExerciseIncorrect, match="maximum over images"):
         checks.exercise_4(lambda codes, threshold: float(np.mean(codes <= threshold)))
+
+
+def test_exercise_1_accepts_a_letter_tied_with_the_fewest_within_five_percent():
+    units = np.array([30.0, 25, 28, 27, 26, 29, 27, 24, 19.5, 23])  # J fewest, I within 3%
+    names = list("ABCDEFGHIJ")
+    units[8], units[9] = 20.0, 19.5
+    assert checks.exercise_1("I", units, names)
+    with pytest.raises(ExerciseIncorrect, match="more than the letter"):
+        checks.exercise_1("H", units, names)
