@@ -53,5 +53,5 @@ def non_negative(value, what: str) -> float:
     except (TypeError, ValueError):
         raise ValueError(f"{what} must be a number ≥ 0; got {value!r}") from None
     if not np.isfinite(number) or number < 0:
-        raise ValueError(f"{what} must be a finite number ≥ 0; got {value!r}")
+        raise ValueError(f"{what} must be a number ≥ 0 (and finite); got {value!r}")
     return number

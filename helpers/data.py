@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import as_image_batch
+from ._validate import as_image_batch, non_negative
 
 __all__ = [
     "Dataset", "load_dataset", "make_glyphs", "data_dir",
@@ -604,12 +604,7 @@ def add_gaussian_noise(images, noise_level: float, seed: int = 0) -> np.ndarray:
     """``images`` plus Gaussian noise of standard deviation ``noise_level`` (pixels in [0, 1]),
     clipped back to [0, 1]. Returns a new float32 array of the same shape."""
     images = as_image_batch(images)
-    try:
-        level = float(noise_level)
-    except (TypeError, ValueError):
-        raise ValueError(f"noise_level must be a number >= 0 (pixels in [0, 1]); got {noise_level!r}") from None
-    if not np.isfinite(level) or level < 0:
-        raise ValueError(f"noise_level must be a number >= 0 (pixels in [0, 1]); got {noise_level!r}")
+    level = non_negative(noise_level, "noise_level (a standard deviation, pixels in [0, 1])")
     noise = np.random.default_rng(seed).normal(0.0, level, images.shape).astype(np.float32)
     return np.clip(images + noise, 0.0, 1.0).astype(np.float32)
 
