@@ -8,4 +8,4 @@ that needs it runs.
 from .train import get_profile, start
 
 __all__ = ["start", "get_profile"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # equals pyproject.toml (tests/test_layout.py)

@@ -74,16 +74,28 @@ def _repository_url() -> str:
     return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
 
 
+def _version() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
 @pytest.mark.parametrize("notebook", chapter_notebooks(), ids=lambda p: p.name)
-def test_setup_cell_installs_from_the_configured_repository(notebook):
+def test_setup_cell_installs_the_pinned_release_from_the_configured_repository(notebook):
+    """Colab installs the helpers of the book's own version, not whatever main is today."""
     cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
     first = "".join(cells[0]["source"])
     urls = re.findall(r"git\+(\S+?)[\"']", first)
-    assert urls == [_repository_url()], (
-        f"{notebook.name}: the setup cell must install helpers from {_repository_url()} "
-        f"(_config.yml repository.url); found {urls}")
-    assert "helpers.start(" in first and "enable_custom_widget_manager" in first
+    expected = f"{_repository_url()}@v{_version()}"
+    assert urls == [expected], (
+        f"{notebook.name}: the setup cell must install helpers from {expected} "
+        f"(_config.yml repository.url, pyproject.toml version); found {urls}")
+    assert "helpers.start(" in first
     assert "sys.path" not in json.dumps(cells), f"{notebook.name} touches sys.path"
+
+
+def test_package_version_is_written_once():
+    import helpers
+
+    assert helpers.__version__ == _version()
 
 
 def _requirement_name(text: str) -> str:
