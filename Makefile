@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html/index.html
 
-.PHONY: book test student serve setup clean clean-notebooks
+.PHONY: book test smoke student serve setup clean clean-notebooks
 
 setup: $(STAMP)
 
@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[book,test]"
 	@touch $@
 
+# Strict: a warning fails the build. A failed build leaves no pages behind to be mistaken for a
+# book (and the Sphinx extension forgets its environment, so the next build reads every page).
 book: $(STAMP)
-	BOOK_BUILD=1 $(BIN)/jupyter-book build . -W --keep-going
+	@BOOK_BUILD=1 $(BIN)/jupyter-book build . -W --keep-going || \
+	  { rm -rf _build/html; echo "The build failed (see the warnings above); no pages were kept."; exit 1; }
 	@echo "The book is built. Open: file://$(CURDIR)/$(HTML)  (or run: make serve)"
 
 # Executes every chapter with nbval (their outputs are cached so the strict book build that
@@ -27,6 +30,11 @@ book: $(STAMP)
 # BOOK_BUILD=1: the chapters log one line per epoch instead of progress bars, as in the book.
 test: $(STAMP)
 	BOOK_BUILD=1 $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
+
+# The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a
+# GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.train.smoke).
+smoke: $(STAMP)
+	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider
 
 # Student notebooks (solutions removed) for instructors who do not use nbgrader.
 student: $(STAMP)

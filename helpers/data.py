@@ -40,7 +40,7 @@ import numpy as np
 from ._validate import as_image_batch, non_negative
 
 __all__ = [
-    "Dataset", "load_dataset", "make_glyphs", "data_dir",
+    "Dataset", "load_dataset", "load_sample", "make_glyphs", "data_dir",
     "add_gaussian_noise", "add_salt_and_pepper", "add_mask",
     "DATASETS", "SPLITS", "FAMILIES", "GLYPH_FONTS",
 ]
@@ -467,6 +467,23 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
         whole, images=_read_only(whole.images[index]), labels=_read_only(whole.labels[index]),
         class_names=list(whole.class_names),
         attributes={k: _read_only(v[index]) for k, v in whole.attributes.items()})
+
+
+def load_sample(name: str, split: str, n: int, seed: int = 0) -> Dataset:
+    """A profile-sized sample of a split: ``n`` images, or the whole split if it holds fewer.
+
+    Every chapter takes its data this way (``load_sample("mnist", "train", run.n_train,
+    seed=run.seed)``), so no profile can ask for more than a split holds: the ``full`` profile
+    wants 60,000 training images, and notMNIST's training split has 8,000. When the split is
+    smaller than ``n``, the reader sees one line that says so.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a whole number of images ≥ 1; got {n!r}")
+    available = len(load_dataset(name, split))
+    if n > available:
+        _notice(f"the profile asks for {n:,} {split} images of {name}; the split holds "
+                f"{available:,}, so all of them are used")
+    return load_dataset(name, split, n=min(int(n), available), seed=seed)
 
 
 # --------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Shared fixtures: the repository root, the built book, and per-notebook timings.
 
 `make test` runs ``pytest book tests --nbval-lax``: nbval executes every chapter first. The
-notebooks it executed successfully are stored in the book's jupyter-cache, so the strict book
-build that follows (the ``built_book`` fixture) reuses them instead of executing them again.
+notebooks it executed successfully are stored in the book's jupyter-cache, under the same
+execution key the build computes (:mod:`helpers.book.cache`), so the strict book build that
+follows (the ``built_book`` fixture) reuses them instead of executing them again.
 """
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_DIR = ROOT / "_build"
-CACHE_DIR = BUILD_DIR / ".jupyter_cache"
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +50,10 @@ def cache_executed_notebooks(session) -> list[str]:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    from helpers.book.cache import cache_dir
+
     outcomes = _outcomes(session.config)
-    cache = get_cache(str(CACHE_DIR))
+    cache = get_cache(str(cache_dir(BUILD_DIR)))  # the folder the build will look in
     cached = []
     for path, items in _nbval_notebooks(session).items():
         results = [outcomes.get(item.nodeid, set()) for item in items]

@@ -477,3 +477,14 @@ def test_noise_rejects_bad_images(noise, images, message):
 def test_noise_rejects_bad_amounts(noise, bad):
     with pytest.raises(ValueError, match="must be a number"):
         noise(CLEAN, bad, seed=0)
+
+
+def test_load_sample_never_asks_for_more_than_the_split_holds(capsys):
+    whole = len(data.load_dataset("glyphs", "validation"))
+    sample = data.load_sample("glyphs", "validation", whole + 5000, seed=1)
+    assert len(sample) == whole
+    assert "the split holds" in capsys.readouterr().out
+    small = data.load_sample("glyphs", "validation", 10, seed=1)
+    assert len(small) == 10 and capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="whole number"):
+        data.load_sample("glyphs", "validation", 0)

@@ -75,3 +75,43 @@ def test_unattended_fit_prints_a_few_epoch_lines_not_a_progress_bar(monkeypatch,
 def test_fit_refuses_zero_epochs():
     with pytest.raises(ValueError, match="at least 1"):
         train.fit(None, None, epochs=0)
+
+
+def test_start_up_notes_are_hidden_and_other_stderr_lines_are_kept(capfd):
+    import os
+
+    with train.quiet_start_up():
+        os.write(2, b"I0000 00:00:1.0 1 port.cc:153] oneDNN custom operations are on. You may see\n")
+        os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n")
+        os.write(2, b"something is really wrong\n")
+    err = capfd.readouterr().err
+    assert "oneDNN" not in err and "absl::InitializeLog" not in err
+    assert "something is really wrong" in err
+
+
+def test_device_name_says_cpu_with_cores_when_no_gpu(monkeypatch):
+    monkeypatch.setattr(train, "_accelerator_name", lambda: None)
+    assert train.device_name().startswith("CPU (")
+    monkeypatch.setattr(train, "_accelerator_name", lambda: "GPU (Tesla T4)")
+    assert train.device_name() == "GPU (Tesla T4)" and train.gpu_visible()
+
+
+def test_smoke_runs_turn_asserts_into_reports(capsys):
+    import ast
+
+    tree = train._SoftAsserts().visit(ast.parse("assert 1 + 1 == 3, 'arithmetic'\nassert True"))
+    code = compile(tree, "<cell>", "exec")
+    exec(code, {train._SoftAsserts.name: train._lesson_not_checked})
+    assert capsys.readouterr().out == "Smoke run: lesson not checked (arithmetic)\n"
+
+
+def test_smoke_fit_makes_two_updates_per_epoch(monkeypatch):
+    import keras
+
+    monkeypatch.setenv("BOOK_SMOKE", "1")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    model.compile("sgd", "mse")
+    history = train.fit(model, np.zeros((1000, 4)), np.zeros((1000, 2)), epochs=2, batch_size=10,
+                        verbose=0)
+    assert model.optimizer.iterations.numpy() == 2 * train.SMOKE_STEPS
+    assert len(history.history["loss"]) == 2

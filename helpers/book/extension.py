@@ -6,6 +6,11 @@ theme starts with an empty colour mode ("Got invalid theme mode"). A reader's co
 clean, and the browser tests demand it, so this extension removes duplicate scripts and sets the
 mode to follow the reader's system.
 
+The executed notebooks are cached in a folder named after the profile, seed, backend, ``helpers``
+code and data (:mod:`helpers.book.cache`), so a build never shows another profile's outputs; a
+build that failed forgets its environment, so the next build reads every page again and cannot
+report success over the failed one.
+
 Keras prints ``model.summary()`` through rich, whose bright cyan, blue and green fail WCAG AA
 contrast on the light theme's grey output boxes; the same hues, darkened, are set here.
 """
@@ -14,6 +19,39 @@ from __future__ import annotations
 
 def _set_default_mode(app, config):
     config.html_context.setdefault("default_mode", "auto")
+
+
+def _key_the_execution_cache(app, config):
+    """Point jupyter-cache at the folder for this run's execution key.
+
+    ``nb_execution_cache_path`` is an 'env' setting, so a new key also makes Sphinx read every
+    page again instead of keeping pages rendered from another profile's outputs.
+    """
+    from pathlib import Path
+
+    from .cache import cache_dir, execution_facts, execution_key
+
+    facts = execution_facts()
+    configured = config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
+    base = Path(configured)
+    if not base.is_absolute():
+        base = Path(app.confdir) / base
+    if base.name != ".jupyter_cache":  # already keyed (a second call) or a custom folder
+        base = base / ".jupyter_cache"
+    config.nb_execution_cache_path = str(cache_dir(base.parent, facts))
+    print(f"Execution cache: {execution_key(facts)} (profile {facts['profile']}, seed "
+          f"{facts['seed']}, backend {facts['backend']})")
+
+
+def _forget_a_failed_build(app, exception):
+    """After a failed or warning build, drop the saved environment so nothing stale survives."""
+    from pathlib import Path
+
+    failed = exception is not None or (getattr(app, "_warncount", 0) and
+                                       (app.warningiserror or app.keep_going))
+    if failed:
+        pickle = Path(app.doctreedir) / "environment.pickle"
+        pickle.unlink(missing_ok=True)
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -35,7 +73,10 @@ _READABLE_RICH_COLOURS = {"#00d7ff": "#006d80", "#0087ff": "#0055aa", "#00af00":
                           "#af00af": "#8a008a", "#d7d700": "#6b6b00", "#ff0000": "#b00000"}
 _STYLE = "<style>" + "".join(
     f'html[data-theme="light"] .output span[style*="color: {bright}"]{{color:{dark}!important}}'
-    for bright, dark in _READABLE_RICH_COLOURS.items()) + "</style>"
+    for bright, dark in _READABLE_RICH_COLOURS.items())
+# Code and logs wrap inside the column instead of hiding behind a horizontal scroll bar.
+_STYLE += (".cell_input pre, .cell_output pre, div.highlight pre"
+           "{white-space:pre-wrap;overflow-wrap:anywhere}</style>")
 
 
 def _readable_output_colours(app, pagename, templatename, context, doctree):
@@ -44,6 +85,8 @@ def _readable_output_colours(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("config-inited", _set_default_mode)
+    app.connect("config-inited", _key_the_execution_cache)
+    app.connect("build-finished", _forget_a_failed_build)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _readable_output_colours)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
