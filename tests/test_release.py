@@ -31,13 +31,17 @@ PAGE = """<!DOCTYPE html>
 <body>
 <header class="bd-header">HEADER-OF-THE-SITE</header>
 <div class="bd-sidebar-primary">NAVIGATION-SIDEBAR</div>
-<main class="bd-main"><article class="bd-article">
+<div class="bd-container" style="display: flex; justify-content: center">
+<div class="bd-container__inner" style="display: flex">
+<main class="bd-main" style="display: flex; flex-direction: column"><article class="bd-article">
 <h1>{title}</h1>
 <p>{text}</p>
+<pre>{code}</pre>
 <p><a href="{link}">a link to the other chapter</a></p>
 </article>
 <div class="prev-next-area">{next}</div>
 </main>
+</div></div>
 </body></html>
 """
 
@@ -48,11 +52,13 @@ def _fake_book(root: Path) -> Path:
     (html / "book").mkdir(parents=True)
     (html / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/first.html" />')
     long_text = "FIRST-CHAPTER-TEXT " + "An autoencoder learns to copy its input. " * 40
+    # A code line far wider than the paper, as a model summary can be.
+    long_code = "model = keras.Sequential([" + ", ".join(["layers.Dense(64)"] * 30) + "])"
     (html / "book" / "first.html").write_text(PAGE.format(
-        title="First", text=long_text, link="second.html",
+        title="First", text=long_text, code=long_code, link="second.html",
         next='<a class="right-next" href="second.html">next</a>'))
     (html / "book" / "second.html").write_text(PAGE.format(
-        title="Second", text="SECOND-CHAPTER-TEXT", link="first.html#top", next=""))
+        title="Second", text="SECOND-CHAPTER-TEXT", code="x = 1", link="first.html#top", next=""))
     return html
 
 
@@ -114,6 +120,12 @@ def test_two_page_book_prints_to_one_pdf_without_the_navigation(tmp_path):
     text = "".join(page.extract_text() for page in reader.pages)
     assert "FIRST-CHAPTER-TEXT" in text and "SECOND-CHAPTER-TEXT" in text
     assert "NAVIGATION-SIDEBAR" not in text and "HEADER-OF-THE-SITE" not in text
+    # Nothing is cut off at the edges of the paper: every line starts inside the page.
+    for page in reader.pages:
+        starts = []
+        page.extract_text(visitor_text=lambda text, cm, tm, *_: text.strip() and starts.append(
+            cm[0] * tm[4] + cm[2] * tm[5] + cm[4]))
+        assert starts and min(starts) >= 0 and max(starts) < float(page.mediabox.width), starts
     links = [annotation.get_object().get("/A", {}).get("/URI", "")
              for page in reader.pages for annotation in page.get("/Annots") or []]
     assert "https://example.org/book/book/second.html" in links

@@ -32,15 +32,19 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run"]
 
-# Added to the theme's own print style: no header, sidebars, page navigation or footers, the
-# article over the whole width, and the light colour scheme whatever the reader's setting.
+# Added to the theme's own print style: no header, sidebars, page navigation or footers; the
+# article exactly as wide as the paper (a long code line or a model summary would otherwise
+# widen the page and Chromium would cut both margins off), so code wraps and pictures shrink.
 PRINT_CSS = """
 .bd-header, .bd-header-article, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer,
 .bd-footer-article, .bd-footer-content, .prev-next-area, .skip-link, #pst-back-to-top,
 .search-button, .theme-switch-button, .d-print-none, .noprint { display: none !important; }
 .bd-page-width, .bd-container, .bd-container__inner, .bd-main, .bd-content,
-.bd-article-container, .bd-article { max-width: none !important; width: auto !important; }
+.bd-article-container, .bd-article {
+  min-width: 0 !important; max-width: 100% !important; width: 100% !important; }
 .bd-main .bd-content { margin-left: 0 !important; }
+pre { white-space: pre-wrap !important; overflow-wrap: anywhere; font-size: 0.8em; }
+img, svg, video, canvas, table { max-width: 100% !important; height: auto; }
 figure, img, .cell_output, table { break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; }
 """
@@ -169,6 +173,7 @@ def _print_page(context, url: str, origin: str, base_url: str | None, timeout_ms
     try:
         page.goto(url, wait_until="networkidle", timeout=timeout_ms)
         page.emulate_media(media="print", color_scheme="light")
+        # The light colour scheme, whatever the reader's setting.
         page.evaluate("() => document.documentElement.setAttribute('data-theme', 'light')")
         page.add_style_tag(content=PRINT_CSS)
         # Formulas typeset and pictures decoded before printing.
