@@ -259,3 +259,23 @@ def test_dependabot_updates_the_actions_and_pip_weekly():
     updates = {u["package-ecosystem"]: u for u in config["updates"]}
     assert set(updates) == {"github-actions", "pip"}
     assert all(u["schedule"]["interval"] == "weekly" for u in updates.values())
+
+
+def _fake_gh(tmp_path: Path, runs: str, artifacts: dict[str, str]) -> dict:
+    """A `gh` that answers the two API calls of gpu-book-run.sh from the given text."""
+    cases = "".join(f"  *runs/{run}/artifacts*) printf '{out}' ;;\n" for run, out in artifacts.items())
+    gh = tmp_path / "gh"
+    gh.write_text(f"#!/usr/bin/env bash\ncase \"$2\" in\n  *workflows/gpu.yml/runs*) printf '{runs}' ;;\n"
+                  f"{cases}esac\n")
+    gh.chmod(0o755)
+    return dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}", GITHUB_REPOSITORY="owner/repo")
+
+
+def test_gpu_book_run_picks_the_newest_run_that_still_has_the_book(tmp_path):
+    script = ROOT / ".github" / "scripts" / "gpu-book-run.sh"
+    env = _fake_gh(tmp_path, runs="333\\n222\\n111\\n", artifacts={"333": "", "222": "9\\n", "111": "8\\n"})
+    found = subprocess.run(["bash", str(script), "abc123"], env=env, capture_output=True, text=True)
+    assert (found.returncode, found.stdout) == (0, "222\n"), found.stderr
+    env = _fake_gh(tmp_path, runs="333\\n", artifacts={"333": ""})
+    none = subprocess.run(["bash", str(script), "abc123"], env=env, capture_output=True, text=True)
+    assert (none.returncode, none.stdout) == (0, ""), none.stderr

@@ -7,8 +7,9 @@ sha="${1:?usage: gpu-book-run.sh COMMIT_SHA}"
 runs=$(gh api "repos/${GITHUB_REPOSITORY}/actions/workflows/gpu.yml/runs?head_sha=${sha}&status=success&per_page=20" \
   --jq '.workflow_runs[].id')
 for run in $runs; do
-  if gh api "repos/${GITHUB_REPOSITORY}/actions/runs/${run}/artifacts" \
-       --jq '.artifacts[] | select(.name == "book-html-full" and (.expired | not)) | .id' | grep -q .; then
+  artifacts=$(gh api "repos/${GITHUB_REPOSITORY}/actions/runs/${run}/artifacts" \
+    --jq '.artifacts[] | select(.name == "book-html-full" and (.expired | not)) | .id')
+  if [ -n "$artifacts" ]; then
     echo "$run"
     exit 0
   fi
