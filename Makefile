@@ -1,13 +1,14 @@
 # Two commands set everything up on a fresh machine (Python 3.10+, no conda needed):
 #   make book   — create .venv, install, execute every chapter, build the HTML
 #   make test   — the same set-up, then the whole test suite (notebooks, build, browser)
+#   make pdf    — the built book as one PDF (needs Debian's chromium)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html/index.html
 
-.PHONY: book test smoke student serve setup clean clean-notebooks
+.PHONY: book test smoke pdf student serve setup clean clean-notebooks
 
 setup: $(STAMP)
 
@@ -35,6 +36,11 @@ test: $(STAMP)
 # GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.train.smoke).
 smoke: $(STAMP)
 	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider
+
+# The whole book as one PDF: Chromium prints each built page in reading order (helpers/book/pdf.py).
+pdf: $(HTML)
+	$(BIN)/python -m helpers.book.pdf _build/html _build/pdf/autoencoders-hands-on.pdf
+	@echo "The PDF is _build/pdf/autoencoders-hands-on.pdf"
 
 # Student notebooks (solutions removed) for instructors who do not use nbgrader.
 student: $(STAMP)

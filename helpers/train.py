@@ -22,6 +22,10 @@ SMOKE_VARIABLE = "BOOK_SMOKE"
 DEFAULT_SEED = 42
 #: Updates per epoch in a smoke run (``BOOK_SMOKE=1``).
 SMOKE_STEPS = 2
+#: If set, every ``fit`` appends one JSON line here: chapter, epochs, updates per epoch, batch.
+#: ``make smoke`` sets it, so the full profile's updates can be counted without running them.
+UPDATES_LOG_VARIABLE = "BOOK_UPDATES_LOG"
+_chapter = {"name": None}
 
 
 @dataclass(frozen=True)
@@ -247,6 +251,7 @@ def start(chapter: str) -> Run:
         device = device_name()
     seed = get_seed()
     keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend together
+    _chapter["name"] = chapter
     _enable_colab_widgets()
     if smoke():
         _stand_down_lessons()
@@ -321,6 +326,25 @@ def _epoch_logger(epochs: int):
     return EpochLog()
 
 
+def _log_updates(x, epochs, batch_size, steps_per_epoch) -> None:
+    """Append the updates this ``fit`` makes (unshortened) to ``$BOOK_UPDATES_LOG``, if set."""
+    path = os.environ.get(UPDATES_LOG_VARIABLE, "").strip()
+    if not path:
+        return
+    import json
+    import math
+
+    if steps_per_epoch is None:
+        if hasattr(x, "__getitem__") and hasattr(x, "num_batches"):  # a keras PyDataset
+            steps_per_epoch, batch_size = len(x), getattr(x, "batch_size", batch_size)
+        else:
+            steps_per_epoch = math.ceil(len(x) / (batch_size or 32))
+    with open(path, "a") as log:
+        log.write(json.dumps({"chapter": _chapter["name"], "epochs": epochs,
+                              "updates_per_epoch": int(steps_per_epoch),
+                              "batch_size": batch_size}) + "\n")
+
+
 def fit(model, x, y=None, *, epochs: int, batch_size: int | None = 128, validation_data=None,
         verbose: int | str = "auto", callbacks=(), **kwargs):
     """``model.fit`` with the book's defaults: a progress bar live, a short log in the book.
@@ -333,6 +357,7 @@ def fit(model, x, y=None, *, epochs: int, batch_size: int | None = 128, validati
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
+    _log_updates(x, epochs, batch_size, kwargs.get("steps_per_epoch"))
     if smoke():  # the profile's epochs and data, a couple of updates each
         kwargs.setdefault("steps_per_epoch", SMOKE_STEPS)
         if validation_data is not None:
