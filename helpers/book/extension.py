@@ -83,10 +83,58 @@ def _readable_output_colours(app, pagename, templatename, context, doctree):
     context["metatags"] = context.get("metatags", "") + _STYLE
 
 
+def _write_reader_notebooks(app, exception):
+    """After a good HTML build, the reader notebook of every chapter (:mod:`helpers.book.reader`).
+
+    They go to ``_build/reader/<page>.ipynb`` (the Pages workflow publishes that folder on the
+    ``colab`` branch, where the launch buttons open them) and replace ``_sources/<page>.ipynb``,
+    the file behind the theme's download button, so a downloaded chapter reads clean in Jupyter
+    too. ``BOOK_READER_REF`` (the Pages workflow sets the commit) pins the setup cell's install;
+    unset, it keeps the release the chapters pin.
+    """
+    import os
+    import shutil
+    from pathlib import Path
+
+    failed = exception is not None or (getattr(app, "_warncount", 0) and
+                                       (app.warningiserror or app.keep_going))
+    if failed or app.builder.format != "html":
+        return
+    import nbformat
+    from sphinx.util import logging
+
+    from .reader import UnsupportedMyST, page_url, reader_notebook, setup_requirement, write_binder_folder
+
+    logger = logging.getLogger(__name__)
+    root = Path(app.outdir).parent / "reader"
+    ref = os.environ.get("BOOK_READER_REF") or None
+    shutil.rmtree(root, ignore_errors=True)  # nothing left from chapters that are gone
+    requirement = None
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if source.suffix != ".ipynb":
+            continue
+        try:
+            reader = reader_notebook(nbformat.read(source, as_version=4), name=source.name,
+                                     page_url=page_url(app.config.html_baseurl, docname), ref=ref,
+                                     book_title=app.config.project)
+        except (UnsupportedMyST, ValueError) as error:
+            logger.warning(f"no reader notebook for {docname}: {error}")
+            continue
+        for target in (root / f"{docname}.ipynb", Path(app.outdir) / "_sources" / f"{docname}.ipynb"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(reader, target)
+        code = next((c for c in reader.cells if c.cell_type == "code"), None)
+        requirement = requirement or (setup_requirement(code.source) if code else None)
+    if requirement:
+        write_binder_folder(root, requirement, Path(app.confdir) / "binder" / "runtime.txt")
+
+
 def setup(app):
     app.connect("config-inited", _set_default_mode)
     app.connect("config-inited", _key_the_execution_cache)
     app.connect("build-finished", _forget_a_failed_build)
+    app.connect("build-finished", _write_reader_notebooks)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _readable_output_colours)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
