@@ -190,7 +190,8 @@ _START_UP_NOISE = re.compile(
     r"|rebuild TensorFlow with the appropriate compiler flags|Unable to register cu(DNN|FFT|BLAS)"
     r"|computation placer already registered|TF-TRT Warning|Could not find TensorRT"
     r"|E0000 00:00:.*(cuda|CUDA)|An NVIDIA GPU may be present on this machine"
-    r"|Unable to initialize backend 'cuda'|Platform 'cuda' is experimental")
+    r"|Unable to initialize backend 'cuda'|Platform 'cuda' is experimental"
+    r"|oneDNN supports .* only on platforms with|Falling back to the default Eigen-based")
 
 
 @contextlib.contextmanager
@@ -225,6 +226,51 @@ def quiet_start_up():
         print("\n".join(kept), file=sys.stderr)
 
 
+_native_filter = {"installed": False}
+
+
+def filter_native_stderr() -> None:
+    """From now on, drop the backend's known notes from the process's stderr; keep the rest.
+
+    TensorFlow's C++ runtime also writes notes later than start-up (the first convolution on a
+    CPU without AVX-512 logs "oneDNN supports DT_INT32 only on platforms with AVX-512…" as an
+    error line). A thread reads the process's stderr through a pipe and passes on every line
+    that is not one of :data:`_START_UP_NOISE`, so real messages still reach the notebook (and
+    still fail the strict build) while the notes never do. Python's own ``sys.stderr``, where
+    warnings go, is not touched. Installed once per process by :func:`start`.
+    """
+    if _native_filter["installed"]:
+        return
+    try:
+        sys.stderr.flush()
+        original = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real stderr (some embedded hosts)
+        return
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+
+    def pump():
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(read_end, 1 << 16)
+            except OSError:
+                return
+            if not chunk:
+                return
+            *lines, pending = (pending + chunk).split(b"\n")
+            for line in lines:
+                text = line.decode("utf-8", errors="replace")
+                if text.strip() and not _START_UP_NOISE.search(text):
+                    os.write(original, line + b"\n")
+
+    import threading
+
+    threading.Thread(target=pump, name="book-native-stderr-filter", daemon=True).start()
+    _native_filter["installed"] = True
+
+
 def _enable_colab_widgets() -> None:
     """In Colab, ipywidgets 8 renders only through Colab's custom widget manager; 7.x needs none."""
     if "google.colab" not in sys.modules:
@@ -244,11 +290,12 @@ def start(chapter: str) -> Run:
     Prints one block that every chapter shows as its first output, so a reader (and a
     grader) can tell which profile, backend, device and seed produced the numbers.
     """
-    with quiet_start_up():
-        import keras
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    filter_native_stderr()
+    import keras
 
-        profile = get_profile()
-        device = device_name()
+    profile = get_profile()
+    device = device_name()
     seed = get_seed()
     keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend together
     _chapter["name"] = chapter

@@ -115,3 +115,22 @@ def test_smoke_fit_makes_two_updates_per_epoch(monkeypatch):
                         verbose=0)
     assert model.optimizer.iterations.numpy() == 2 * train.SMOKE_STEPS
     assert len(history.history["loss"]) == 2
+
+
+def test_the_native_stderr_filter_keeps_real_lines_for_the_whole_session(tmp_path):
+    """In a fresh process: notes written after start-up are dropped, other lines pass."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os, time\n"
+        "from helpers import train\n"
+        "train.filter_native_stderr()\n"
+        "os.write(2, b'E0000 00:00:1.0 1 util.cc:131] oneDNN supports DT_INT32 only on platforms"
+        " with AVX-512. Falling back\\n')\n"
+        "os.write(2, b'a real problem\\n')\n"
+        "time.sleep(0.5)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    assert "a real problem" in result.stderr
+    assert "oneDNN" not in result.stderr
