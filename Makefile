@@ -30,12 +30,16 @@ book: $(STAMP)
 # follows does not execute them again), builds the book, and runs the unit and browser tests.
 # BOOK_BUILD=1: the chapters log one line per epoch instead of progress bars, as in the book.
 test: $(STAMP)
-	BOOK_BUILD=1 $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
+	@rm -f _build/updates-test.jsonl
+	BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-test.jsonl $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
 
 # The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a
 # GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.train.smoke).
 smoke: $(STAMP)
-	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider
+	@mkdir -p _build && rm -f _build/updates-full.jsonl
+	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-full.jsonl \
+	  $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider --durations=0 --durations-min=20
+	@$(BIN)/python tests/benchmarks/estimate_full_profile.py
 
 # The whole book as one PDF: Chromium prints each built page in reading order (helpers/book/pdf.py).
 pdf: $(HTML)

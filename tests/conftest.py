@@ -7,6 +7,7 @@ follows (the ``built_book`` fixture) reuses them instead of executing them again
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -109,6 +110,9 @@ def pytest_terminal_summary(terminalreporter, config):
         for name, total in sorted(seconds.items(), key=lambda kv: -kv[1]):
             terminalreporter.write_line(f"{total:7.1f} s  {name}")
         terminalreporter.write_line(f"{sum(seconds.values()):7.1f} s  all notebooks")
+        BUILD_DIR.mkdir(exist_ok=True)  # read by tests/benchmarks/estimate_full_profile.py
+        (BUILD_DIR / "notebook-seconds.json").write_text(json.dumps(
+            {Path(name).stem: round(total, 1) for name, total in seconds.items()}, indent=1))
     build = getattr(config, "_book_build_seconds", None)
     if build is not None:
         terminalreporter.write_line(f"{build:7.1f} s  jupyter-book build (strict)")
