@@ -427,3 +427,67 @@ def test_command_line_refuses_to_overwrite_the_chapters(tmp_path):
     result = subprocess.run([sys.executable, "-m", "helpers.book.reader", str(tmp_path), str(tmp_path)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and "another folder" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# The Sphinx extension: reader copies at the end of a build, behind the buttons
+
+
+def _colab_href(html: str) -> str:
+    return re.search(r'href="(https://colab\.research\.google\.com/[^"]+)"', html).group(1)
+
+
+@pytest.mark.build
+def test_a_built_book_publishes_reader_copies_behind_the_download_and_colab_buttons(tmp_path):
+    """A two-page book built with the extension: the reader copy is written to _build/reader and
+    is the file the download button serves; the Colab button opens the copy on the colab branch."""
+    book = tmp_path / "tinybook"
+    (book / "book").mkdir(parents=True)
+    (book / "binder").mkdir()
+    (book / "binder" / "runtime.txt").write_text("python-3.11\n")
+    (book / "_config.yml").write_text(
+        "title: Tiny book\nexecute:\n  execute_notebooks: 'off'\n"
+        "repository:\n  url: https://github.com/o/r\n  path_to_book: ''\n  branch: colab\n"
+        "launch_buttons:\n  colab_url: https://colab.research.google.com\n  binderhub_url: https://mybinder.org\n"
+        "html:\n  baseurl: https://o.github.io/r/\n  use_download_button: true\n"
+        "sphinx:\n  extra_extensions: [sphinx_exercise, helpers.book.extension]\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: book/tiny\n")
+    (book / "intro.md").write_text("# Tiny book\n\nA page.\n")
+    nb = _tiny_chapter()
+    nb.cells = [c for c in nb.cells if "glue" not in c.source and "numref" not in c.source]
+    for cell in nb.cells:
+        cell.metadata.pop("mystnb", None)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, book / "book" / "tiny.ipynb")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "BOOK_READER_REF"}
+    env["BOOK_READER_REF"] = "abc123"
+    result = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(book)],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    build = book / "_build"
+    published = nbformat.read(build / "reader" / "book" / "tiny.ipynb", as_version=4)
+    assert published.cells[0].source == "# Tiny"
+    assert "[this chapter](https://o.github.io/r/book/tiny.html) of Tiny book" in published.cells[1].source
+    assert any(c.source.startswith("## Exercise 1: Guess") for c in published.cells)
+    assert "git+https://github.com/o/r@abc123" in next(c for c in published.cells if c.cell_type == "code").source
+    download = (build / "html" / "_sources" / "book" / "tiny.ipynb").read_text()
+    assert download == (build / "reader" / "book" / "tiny.ipynb").read_text()
+    page = (build / "html" / "book" / "tiny.html").read_text()
+    assert 'href="../_sources/book/tiny.ipynb"' in page, "the download button links elsewhere"
+    assert _colab_href(page) == "https://colab.research.google.com/github/o/r/blob/colab/book/tiny.ipynb"
+    assert "https://mybinder.org/v2/gh/o/r/colab?urlpath=" in page
+    binder = build / "reader" / "binder"
+    assert (binder / "requirements.txt").read_text().strip().endswith("p @ git+https://github.com/o/r@abc123")
+    assert (binder / "runtime.txt").read_text() == "python-3.11\n"
+
+
+@pytest.mark.build
+def test_the_real_book_serves_reader_copies(built_book):
+    """After `make book`: every chapter's download is its reader copy, and _build/reader has them all."""
+    for chapter in CHAPTERS:
+        download = built_book / "_sources" / "book" / chapter.name
+        published = built_book.parent / "reader" / "book" / chapter.name
+        assert download.read_text() == published.read_text()
+        assert "{glue:" not in download.read_text() and "```{exercise}" not in download.read_text()
+        page = (built_book / "book" / chapter.with_suffix(".html").name).read_text()
+        assert f'href="../_sources/book/{chapter.name}"' in page

@@ -117,7 +117,7 @@ def _write_reader_notebooks(app, exception):
         try:
             reader = reader_notebook(nbformat.read(source, as_version=4), name=source.name,
                                      page_url=page_url(app.config.html_baseurl, docname), ref=ref,
-                                     book_title=app.config.project)
+                                     book_title=app.config.html_title or app.config.project)
         except (UnsupportedMyST, ValueError) as error:
             logger.warning(f"no reader notebook for {docname}: {error}")
             continue

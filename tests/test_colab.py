@@ -1,0 +1,301 @@
+"""Every chapter, as a reader opens it in Colab, runs to the end on Colab's own package versions.
+
+What "Colab-like" means here:
+
+* a virtual environment with exactly the versions in ``tests/colab/colab-packages.txt`` (Colab's
+  preinstalled TensorFlow, Keras, NumPy, IPython 7, ipywidgets 7, ...), made once and cached
+  under ``_build/colab-venv/<hash of that file>``;
+* the *reader notebook* of the chapter (:mod:`helpers.book.reader`), copied alone into an empty
+  folder, its setup cell installing the book's helpers from a wheel built from this checkout
+  (``--install``) exactly as Colab installs them from the repository;
+* ``google.colab`` importable and imported when the kernel starts (a stub in ``tests/colab``:
+  ``output.enable_custom_widget_manager()`` records its calls), so the setup cell takes its
+  Colab branch;
+* the kernel is that venv's Python (a kernelspec in a temporary folder), started with
+  ``BOOK_PROFILE=ci``, ``BOOK_BUILD=1`` and the caller's ``BOOK_DATA_DIR``.
+
+What must hold: the chapter runs to the end, no cell writes to stderr, the install in the setup
+cell changes no preinstalled package (``pip freeze`` before and after differ by the book's own
+package only) and takes under 30 seconds.
+
+Select with ``-m colab`` (deselect with ``-m "not colab"``): creating the venv downloads
+TensorFlow once (about 600 MB); each chapter then takes about a minute on 2 CPU cores.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COLAB = ROOT / "tests" / "colab"
+PACKAGES = COLAB / "colab-packages.txt"
+STUB = COLAB / "stub"  # the google.colab stand-in, put on the kernel's PYTHONPATH
+VENVS = ROOT / "_build" / "colab-venv"
+BOOK_PACKAGE = "autoencoders-hands-on"
+INSTALL_LIMIT_S = 30.0
+
+pytestmark = [pytest.mark.colab, pytest.mark.slow]
+
+
+def _chapters() -> list[Path]:
+    return sorted((ROOT / "book").glob("*.ipynb"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The venv with Colab's versions, cached by the hash of the package list
+
+
+def _key() -> str:
+    return hashlib.sha256(PACKAGES.read_bytes()).hexdigest()[:16]
+
+
+def _pip_env() -> dict[str, str]:
+    env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PYTHONNOUSERSITE="1")
+    env.pop("PYTHONPATH", None)
+    env.pop("PIP_REQUIRE_VIRTUALENV", None)
+    return env
+
+
+def freeze(python: Path) -> dict[str, str]:
+    """``pip freeze`` of the venv as {normalised name: line}."""
+    out = subprocess.run([str(python), "-m", "pip", "freeze", "--all"], capture_output=True,
+                         text=True, check=True, env=_pip_env()).stdout
+    lines = {}
+    for line in out.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name = re.split(r"[=@ ]", line, maxsplit=1)[0].strip().lower().replace("_", "-")
+            lines[name] = line.strip()
+    return lines
+
+
+def colab_venv(log=print) -> Path:
+    """The cached venv's python; created (``pip install -r colab-packages.txt``) when missing.
+
+    A venv is complete only when its ``.complete`` marker exists, so a download that failed half
+    way is made again, not used.
+    """
+    home = VENVS / _key()
+    python = home / "bin" / "python"
+    marker = home / ".complete"
+    if marker.exists():
+        return python
+    if home.exists():
+        shutil.rmtree(home)
+    home.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(home)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-r", str(PACKAGES)],
+                   check=True, env=_pip_env())
+    seconds = time.perf_counter() - started
+    (home / "creation-seconds.txt").write_text(f"{seconds:.0f}\n")
+    marker.write_text(PACKAGES.read_text())
+    log(f"Colab venv created in {seconds:.0f} s: {home}")
+    return python
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures: the venv, the wheel, the kernel
+
+
+@pytest.fixture(scope="session")
+def colab_python(request) -> Path:
+    python = colab_venv(log=lambda line: _say(request, line))
+    _uninstall_book(python)  # a run that stopped half-way may have left it
+    request.addfinalizer(lambda: _uninstall_book(python))  # the cached venv stays Colab's
+    created = python.parent.parent / "creation-seconds.txt"
+    RUN["venv"] = f"{created.read_text().strip()} s" if created.exists() else "unknown"
+    return python
+
+
+@pytest.fixture(scope="session")
+def baseline(colab_python) -> dict[str, str]:
+    """``pip freeze`` of the venv as Colab has it, before the book is installed."""
+    return freeze(colab_python)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The helpers as Colab gets them: a wheel built from this checkout (no dependencies)."""
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "-w", str(dist), str(ROOT)], check=True, cwd=ROOT, env=_pip_env())
+    [built] = dist.glob("*.whl")
+    return built
+
+
+def _uninstall_book(python: Path) -> None:
+    subprocess.run([str(python), "-m", "pip", "uninstall", "--quiet", "--yes", BOOK_PACKAGE],
+                   capture_output=True, env=_pip_env())
+
+
+def _kernel_env(record: Path, ipython_dir: Path, python: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PIP_", "PYTHON", "VIRTUAL_ENV", "JUPYTER", "IPYTHON", "MPLBACKEND"))}
+    env.update(
+        PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONPATH=str(STUB),
+        PYTHONNOUSERSITE="1",
+        IPYTHONDIR=str(ipython_dir),
+        COLAB_TEST_RECORD=str(record),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",  # no "[notice] a new pip" from an outdated venv pip
+        PYDEVD_DISABLE_FILE_VALIDATION="1",  # ipykernel 6's debugger: no frozen-modules note in the log
+        BOOK_PROFILE="ci",
+        BOOK_BUILD="1",
+    )
+    if os.environ.get("BOOK_DATA_DIR"):
+        env["BOOK_DATA_DIR"] = os.environ["BOOK_DATA_DIR"]
+    return env
+
+
+def _kernel_manager(python: Path, home: Path):
+    """A kernel of the venv's Python, from a kernelspec in a temporary folder."""
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = home / "kernels" / "colab-like"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (Colab-like)", "language": "python"}))
+    return KernelManager(kernel_name="colab-like",
+                         kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(home / "kernels")]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The run's table, printed at the end of the session
+
+RUN: dict = {"venv": "unknown", "rows": []}
+
+
+def _say(request, line: str) -> None:
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)
+    else:
+        print(line)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _table(request):
+    yield
+    if not RUN["rows"]:
+        return
+    lines = ["", f"Colab-like run (venv {VENVS / _key()}, created in {RUN['venv']})",
+             f"{'chapter':<20} {'seconds':>8} {'pip install s':>14}  result"]
+    for row in RUN["rows"]:
+        lines.append(f"{row['chapter']:<20} {row['seconds']:>8.0f} {row['install']:>14}  {row['result']}")
+    lines.append(f"{'total':<20} {sum(r['seconds'] for r in RUN['rows']):>8.0f}")
+    for line in lines:
+        _say(request, line)
+    (ROOT / "_build").mkdir(exist_ok=True)
+    (ROOT / "_build" / "colab-run.txt").write_text("\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+
+def test_the_package_list_names_every_runtime_dependency():
+    """Every dependency in pyproject.toml has Colab's version pinned in colab-packages.txt."""
+    import tomllib
+
+    def name(requirement: str) -> str:
+        return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+    listed = {name(line) for line in PACKAGES.read_text().splitlines() if line.strip() and not line.startswith("#")}
+    wanted = {name(d) for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    assert wanted <= listed, f"colab-packages.txt lacks {sorted(wanted - listed)}"
+    assert all("==" in line for line in PACKAGES.read_text().splitlines()
+               if line.strip() and not line.startswith("#")), "pin every package to Colab's version"
+
+
+def test_installing_the_book_changes_no_preinstalled_package(colab_python, baseline, wheel):
+    """pip's own plan for the setup cell's install: the book's package, nothing else."""
+    report = subprocess.run([str(colab_python), "-m", "pip", "install", "--dry-run", "--quiet", "--report", "-",
+                             str(wheel)], capture_output=True, text=True, env=_pip_env())
+    assert report.returncode == 0, report.stderr[-2000:]
+    planned = json.loads(report.stdout)["install"]
+    names = {item["metadata"]["name"].lower().replace("_", "-"): item["metadata"]["version"] for item in planned}
+    others = {n: v for n, v in names.items() if n != BOOK_PACKAGE}
+    if others:
+        book = next(item for item in planned if item["metadata"]["name"].lower().replace("_", "-") == BOOK_PACKAGE)
+        requires = book["metadata"].get("requires_dist", [])
+        causes = {n: [r for r in requires if re.split(r"[<>=!~\[ ;(]", r, maxsplit=1)[0].lower()
+                      .replace("_", "-") == n] or ["(a dependency of a dependency)"] for n in others}
+        pytest.fail("installing the book would change Colab's packages: " + "; ".join(
+            f"{n} {baseline.get(n, 'not installed')} -> {v} because of {causes[n]}" for n, v in others.items()))
+
+
+@pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
+def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, baseline, wheel, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    from helpers.book.reader import reader_notebook
+
+    folder, home, record, ipython_dir = (tmp_path / n for n in ("notebook", "home", "record", "ipython"))
+    for made in (folder, home, record, ipython_dir / "profile_default" / "startup"):
+        made.mkdir(parents=True)
+    shutil.copy(COLAB / "ipython_startup.py", ipython_dir / "profile_default" / "startup" / "00-colab.py")
+    notebook = folder / chapter.name  # alone in an empty folder, as a reader's Colab has it
+    nbformat.write(reader_notebook(nbformat.read(chapter, as_version=4), name=chapter.name, install=str(wheel)),
+                   notebook)
+    _uninstall_book(colab_python)  # a fresh runtime: the setup cell really installs the book
+
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(nb, km=_kernel_manager(colab_python, home), timeout=600, allow_errors=True,
+                            resources={"metadata": {"path": str(folder)}})
+    started = time.perf_counter()
+    client.execute(env=_kernel_env(record, ipython_dir, colab_python))
+    seconds = time.perf_counter() - started
+
+    errors, stderr = [], []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                errors.append(f"cell {index}: {output.ename}: {output.evalue}"[:500])
+            elif output.output_type == "stream" and output.name == "stderr":
+                stderr.append(f"cell {index}: {output.text.strip()[:500]}")
+    pip_lines = (record / "pip-seconds.txt").read_text().splitlines() if (record / "pip-seconds.txt").exists() else []
+    install = float(pip_lines[0].split("\t")[0]) if pip_lines else None
+    widget_calls = (record / "widget-manager-calls.txt").read_text().count("\n") \
+        if (record / "widget-manager-calls.txt").exists() else 0
+    after = freeze(colab_python)
+    changed = sorted(f"{name}: {baseline.get(name)} -> {after.get(name)}" for name in set(baseline) | set(after)
+                     if name != BOOK_PACKAGE and baseline.get(name) != after.get(name))
+    ipywidgets_major = int(re.search(r"==(\d+)", baseline.get("ipywidgets", "==0")).group(1))
+
+    problems = []
+    if errors:
+        problems.append(f"{len(errors)} cell(s) raised:\n  " + "\n  ".join(errors))
+    if stderr:
+        problems.append(f"{len(stderr)} cell(s) wrote to stderr:\n  " + "\n  ".join(stderr))
+    if install is None:
+        problems.append("the setup cell did not run %pip install (was google.colab imported?)")
+    elif install >= INSTALL_LIMIT_S:
+        problems.append(f"the setup cell's install took {install:.1f} s (limit {INSTALL_LIMIT_S:.0f} s)")
+    if BOOK_PACKAGE not in after:
+        problems.append("the book's package is not installed after the setup cell")
+    if changed:
+        problems.append("the install changed preinstalled packages: " + "; ".join(changed))
+    if widget_calls != (1 if ipywidgets_major >= 8 else 0):
+        problems.append(f"enable_custom_widget_manager() was called {widget_calls} time(s) with "
+                        f"ipywidgets {ipywidgets_major}.x")
+    RUN["rows"].append(dict(chapter=chapter.stem, seconds=seconds,
+                            install="-" if install is None else f"{install:.1f}",
+                            result="passed" if not problems else f"FAILED ({len(errors)} errors, "
+                            f"{len(stderr)} stderr, {len(changed)} packages changed)"))
+    assert not problems, f"{chapter.name} in the Colab-like runtime:\n" + "\n".join(problems)
+
+
+if __name__ == "__main__":  # python tests/test_colab.py: make (or find) the venv
+    print(colab_venv())
