@@ -2,13 +2,16 @@
 #   make book   — create .venv, install, execute every chapter, build the HTML
 #   make test   — the same set-up, then the whole test suite (notebooks, build, browser)
 #   make pdf    — the built book as one PDF (needs Debian's chromium)
+#   make reader — the chapters as reader notebooks (Colab, Jupyter) in _build/reader
+#   make colab  — every chapter alone on Colab's package versions (tests/test_colab.py)
+#   make smoke  — every chapter with the full profile's sizes, 2 updates an epoch
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html/index.html
 
-.PHONY: book test smoke pdf student serve setup clean clean-notebooks
+.PHONY: book test smoke pdf reader colab student serve setup clean clean-notebooks
 
 setup: $(STAMP)
 
@@ -31,7 +34,7 @@ book: $(STAMP)
 # BOOK_BUILD=1: the chapters log one line per epoch instead of progress bars, as in the book.
 test: $(STAMP)
 	@rm -f _build/updates-test.jsonl
-	BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-test.jsonl $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
+	BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-test.jsonl $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider -m "not colab" $(PYTEST_ARGS)
 
 # The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a
 # GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.train.smoke).
@@ -40,6 +43,16 @@ smoke: $(STAMP)
 	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-full.jsonl \
 	  $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider --durations=0 --durations-min=20
 	@$(BIN)/python tests/benchmarks/estimate_full_profile.py
+
+# The reader notebooks (what Colab and the download button get) without building the book.
+reader: $(STAMP)
+	$(BIN)/python -m helpers.book.reader book _build/reader/book
+
+# Every chapter's reader notebook alone in an empty folder, run on Colab's package versions
+# (tests/colab/colab-packages.txt; the venv is cached in _build/colab-venv, and its first run
+# downloads TensorFlow, about 600 MB).
+colab: $(STAMP)
+	BOOK_BUILD=1 $(BIN)/python -m pytest tests/test_colab.py -m colab -p no:cacheprovider $(PYTEST_ARGS)
 
 # The whole book as one PDF: Chromium prints each built page in reading order (helpers/book/pdf.py).
 pdf: $(HTML)

@@ -87,6 +87,7 @@ GLYPH_SPLIT_SEEDS = {"train": 1_001, "validation": 2_002, "test": 3_003}
 FAMILIES = ("sans", "serif", "mono")  # attributes["family"] holds the index into this tuple
 
 #: (file in matplotlib's mpl-data/fonts/ttf, family index, bold, italic) of every glyph font.
+#: Only fonts that every matplotlib the package allows ships (3.7 onwards, Colab's included).
 GLYPH_FONTS = (
     ("DejaVuSans.ttf", 0, 0, 0), ("DejaVuSans-Bold.ttf", 0, 1, 0),
     ("DejaVuSans-Oblique.ttf", 0, 0, 1), ("DejaVuSans-BoldOblique.ttf", 0, 1, 1),
@@ -95,7 +96,7 @@ GLYPH_FONTS = (
     ("DejaVuSerif-Italic.ttf", 1, 0, 1), ("DejaVuSerif-BoldItalic.ttf", 1, 1, 1),
     ("STIXGeneral.ttf", 1, 0, 0), ("STIXGeneralBol.ttf", 1, 1, 0),
     ("STIXGeneralItalic.ttf", 1, 0, 1), ("STIXGeneralBolIta.ttf", 1, 1, 1),
-    ("cmr10.ttf", 1, 0, 0), ("cmb10.ttf", 1, 1, 0), ("cmti10.ttf", 1, 0, 1),
+    ("cmr10.ttf", 1, 0, 0), ("cmb10.ttf", 1, 1, 0),  # (cmti10 exists only from matplotlib 3.11)
     ("DejaVuSansMono.ttf", 2, 0, 0), ("DejaVuSansMono-Bold.ttf", 2, 1, 0),
     ("DejaVuSansMono-Oblique.ttf", 2, 0, 1), ("DejaVuSansMono-BoldOblique.ttf", 2, 1, 1),
     ("cmtt10.ttf", 2, 0, 0),
