@@ -18,21 +18,64 @@ def test_builder_returns_three_models_with_the_chapter_shapes():
     assert out.shape == (5, 28, 28, 1) and out.min() >= 0 and out.max() <= 1
 
 
-def test_l1_weight_zero_is_the_same_model_without_a_penalty():
-    _, encoder, _ = sparse.sparse_autoencoder(16, penalty="l1", weight=0.0, hidden_units=8)
-    assert encoder.get_layer("code").activity_regularizer is None
+def test_l1_model_carries_its_penalty_as_a_layer_after_the_relu_code_units():
     _, encoder, _ = sparse.sparse_autoencoder(16, penalty="l1", weight=1e-3, hidden_units=8)
-    assert isinstance(encoder.get_layer("code").activity_regularizer, keras.regularizers.L1)
+    assert encoder.get_layer("code_units").activation.__name__ == "relu"
+    penalty = encoder.get_layer("code")
+    assert isinstance(penalty, sparse.L1Penalty) and penalty.weight == 1e-3
+    # Keras' activity_regularizer is scaled differently before and after Keras 3.14: not used.
+    assert all(getattr(layer, "activity_regularizer", None) is None for layer in encoder.layers)
 
 
-def test_l1_penalty_adds_weight_times_sum_of_codes_per_image():
+def test_l1_weight_zero_adds_nothing_and_no_penalty_has_no_penalty_layer():
+    autoencoder, _, _ = sparse.sparse_autoencoder(16, penalty="l1", weight=0.0, hidden_units=8)
+    autoencoder(np.random.default_rng(0).random((3, 28, 28, 1)).astype("float32"))
+    assert float(sum(keras.ops.convert_to_numpy(l) for l in autoencoder.losses)) == 0.0
+    _, encoder, _ = sparse.sparse_autoencoder(16, penalty=None, hidden_units=8)
+    assert not any(isinstance(layer, sparse.L1Penalty) for layer in encoder.layers)
+
+
+def _penalty_of(layer, codes):
+    layer(codes)
+    return float(keras.ops.convert_to_numpy(layer.losses[-1]))
+
+
+def test_l1_term_is_weight_times_the_batch_mean_of_each_images_sum_of_absolute_codes():
+    codes = np.array([[1.0, 0.0, 2.0, 0.5], [0.0, 0.0, 0.0, 4.0], [3.0, 1.0, 0.0, 0.0]], "float32")
+    # per image Σ_j |c_j| = 3.5, 4 and 4; their mean over the batch is 11.5 / 3
+    assert _penalty_of(sparse.L1Penalty(0.3), codes) == pytest.approx(0.3 * 11.5 / 3, rel=1e-6)
+    assert _penalty_of(sparse.L1Penalty(1.0), -codes) == pytest.approx(11.5 / 3, rel=1e-6)  # |c|, not c
+
+
+def test_l1_term_does_not_depend_on_the_batch_size():
+    codes = np.random.default_rng(5).random((4, 32)).astype("float32")
+    one_batch = _penalty_of(sparse.L1Penalty(2e-3), codes)
+    for copies in (2, 32, 128):  # the same images repeated: a larger batch, the same mean
+        larger_batch = np.tile(codes, (copies, 1))
+        assert _penalty_of(sparse.L1Penalty(2e-3), larger_batch) == pytest.approx(one_batch, rel=1e-5)
+
+
+def test_l1_model_adds_weight_times_the_batch_mean_of_each_images_sum_of_codes():
     keras.utils.set_random_seed(0)
     autoencoder, encoder, _ = sparse.sparse_autoencoder(16, penalty="l1", weight=0.5, hidden_units=8)
     images = np.random.default_rng(1).random((4, 28, 28, 1)).astype("float32")
     codes = keras.ops.convert_to_numpy(encoder(images))
     autoencoder(images)
     penalty = float(sum(keras.ops.convert_to_numpy(l) for l in autoencoder.losses))
-    assert penalty == pytest.approx(0.5 * codes.sum() / len(images), rel=1e-4)
+    assert penalty == pytest.approx(0.5 * np.abs(codes).sum(axis=1).mean(), rel=1e-4)
+
+
+def test_l1_layer_passes_the_codes_through_and_rejects_a_negative_weight():
+    codes = np.random.default_rng(6).random((3, 5)).astype("float32")
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(sparse.L1Penalty(0.1)(codes)), codes)
+    with pytest.raises(ValueError, match="weight"):
+        sparse.L1Penalty(-1.0)
+
+
+def test_l1_layer_survives_a_save_and_load_round_trip():
+    layer = sparse.L1Penalty(3e-4, name="code")
+    clone = keras.layers.deserialize(keras.layers.serialize(layer))
+    assert isinstance(clone, sparse.L1Penalty) and clone.weight == 3e-4 and clone.name == "code"
 
 
 def test_kl_layer_is_zero_at_the_target_and_positive_away_from_it():

@@ -2,7 +2,7 @@
 
 The model is written layer by layer as the chapter shows it::
 
-    image 28×28×1 → Flatten → Dense(hidden_units, ReLU) → Dense(code_units) = the code
+    image 28×28×1 → Flatten → Dense(hidden_units, ReLU) → Dense(code_units) → penalty = the code
     code → Dense(784, sigmoid) → Reshape(28, 28, 1) = the reconstruction
 
 The code is *wider* than the input needs; a penalty keeps only a few of its units active for
@@ -12,8 +12,8 @@ pattern (a row of the decoder's kernel, an "atom" of the learned dictionary) bef
 Penalties (``penalty=``):
 
 * ``None`` — no penalty: the same model, for comparison;
-* ``"l1"`` — ReLU code units and Keras' built-in activity regulariser ``L1(weight)``, which adds
-  ``weight · Σ_j |code_j|`` per image to the loss (Keras averages it over the batch);
+* ``"l1"`` — ReLU code units and :class:`L1Penalty`, which adds ``weight · Σ_j |code_j|`` per
+  image, averaged over the batch, to the loss;
 * ``"kl"`` — sigmoid code units and :class:`KLSparsity`, the classic penalty
   ``weight · Σ_j KL(ρ ‖ ρ̂_j)`` that pulls every unit's mean activation ρ̂_j over a batch
   towards a small target ρ;
@@ -21,6 +21,12 @@ Penalties (``penalty=``):
   values of each image and sets the rest to zero (the k-sparse autoencoder; no penalty needed).
 
 Everything is plain Keras 3 (``keras.ops``), so it runs on TensorFlow, JAX and PyTorch.
+
+Why not Keras' ``activity_regularizer=keras.regularizers.L1(weight)``: what it adds to the loss
+depends on the Keras version. Keras 3.14 and later divide it by the batch size (keras-team/keras
+#22018, #22021); Keras 3.13 and earlier add the sum over the whole batch, 128 times more at a
+batch of 128, so the same ``weight`` gives a much sparser code and a much worse picture there.
+:class:`L1Penalty` writes the term out, so ``weight`` means the same on every version.
 """
 from __future__ import annotations
 
@@ -44,6 +50,26 @@ def _positive_int(value, what: str) -> int:
 
 def _non_negative(value, what: str) -> float:
     return non_negative(value, what)
+
+
+@keras.saving.register_keras_serializable(package="sparse")
+class L1Penalty(keras.layers.Layer):
+    """Pass the code through unchanged; add ``weight`` · (mean over the batch of Σ_j |c_j|) to the loss.
+
+    Per image the penalty is ``weight`` times the sum of the code's absolute values; averaging it
+    over the batch keeps its size independent of the batch size, like the MSE it is added to.
+    """
+
+    def __init__(self, weight: float, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = _non_negative(weight, "weight")
+
+    def call(self, codes):
+        self.add_loss(self.weight * keras.ops.mean(keras.ops.sum(keras.ops.abs(codes), axis=-1)))
+        return codes
+
+    def get_config(self):
+        return {**super().get_config(), "weight": self.weight}
 
 
 @keras.saving.register_keras_serializable(package="sparse")
@@ -94,7 +120,7 @@ class TopK(keras.layers.Layer):
         return {**super().get_config(), "k": self.k}
 
 
-def sparse_autoencoder(code_units: int = 256, *, penalty: str | None = "l1", weight: float = 0.0,
+def sparse_autoencoder(code_units: int = 512, *, penalty: str | None = "l1", weight: float = 0.0,
                        target: float = 0.05, k: int | None = None, hidden_units: int = 256,
                        learning_rate: float = 2e-3):
     """Build ``(autoencoder, encoder, decoder)``, the autoencoder compiled with Adam and MSE.
@@ -102,7 +128,8 @@ def sparse_autoencoder(code_units: int = 256, *, penalty: str | None = "l1", wei
     ``code_units`` is the width of the code; ``penalty`` is ``None``, ``"l1"``, ``"kl"`` or
     ``"top_k"`` (see the module docstring); ``weight`` is the penalty's weight (``"l1"``,
     ``"kl"``), ``target`` the KL penalty's ρ, ``k`` the number of units ``"top_k"`` keeps.
-    ``penalty="l1"`` with ``weight=0`` (or ``penalty=None``) is the same model without a penalty.
+    ``penalty="l1"`` with ``weight=0`` computes what ``penalty=None`` computes (its penalty is 0);
+    it keeps the :class:`L1Penalty` layer so that models at every weight have the same layers.
     """
     from keras import layers
 
@@ -127,9 +154,11 @@ def sparse_autoencoder(code_units: int = 256, *, penalty: str | None = "l1", wei
     elif penalty == "top_k":
         code = layers.Dense(code_units, activation="relu", name="code_units")(x)
         code = TopK(k, name="code")(code)
+    elif penalty == "l1":
+        code = layers.Dense(code_units, activation="relu", name="code_units")(x)
+        code = L1Penalty(weight, name="code")(code)
     else:
-        l1 = keras.regularizers.L1(weight) if penalty == "l1" and weight > 0 else None
-        code = layers.Dense(code_units, activation="relu", activity_regularizer=l1, name="code")(x)
+        code = layers.Dense(code_units, activation="relu", name="code")(x)
     encoder = keras.Model(image, code, name="sparse_encoder")
 
     code_input = keras.Input(shape=(code_units,), name="code_in")
