@@ -123,3 +123,19 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make book" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+#: Words about how the book was made, which mean nothing to a reader ("the seed's model" reads
+#: as the random seed): name the model or the paper instead.
+PROJECT_HISTORY = re.compile(r"\bthe seed(?:'s| of this| skipped)|\bwe hoped\b|when we planned"
+                             r"|while writing (?:it|this)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("notebook", chapter_notebooks(), ids=lambda p: p.name)
+def test_prose_speaks_of_autoencoders_not_of_how_the_book_was_made(notebook):
+    found = []
+    for index, cell in enumerate(json.loads(notebook.read_text())["cells"]):
+        text = "".join(cell["source"]) if cell["cell_type"] == "markdown" else ""
+        text += json.dumps(cell.get("metadata", {}).get("mystnb", {}), ensure_ascii=False)
+        found += [f"cell {index}: {m.group(0)!r}" for m in PROJECT_HISTORY.finditer(text)]
+    assert not found, f"{notebook.name}: " + "; ".join(found)
