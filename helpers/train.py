@@ -194,6 +194,11 @@ _START_UP_NOISE = re.compile(
     r"|oneDNN supports .* only on platforms with|Falling back to the default Eigen-based")
 
 
+def _worth_showing(line: str) -> bool:
+    """A stderr line that is not blank and not one of the backend's known notes."""
+    return bool(line.strip()) and not _START_UP_NOISE.search(line)
+
+
 @contextlib.contextmanager
 def quiet_start_up():
     """Hide the backend's start-up notes, and only those, from the notebook.
@@ -221,7 +226,7 @@ def quiet_start_up():
             os.close(saved)
             captured.seek(0)
             text = captured.read().decode("utf-8", errors="replace")
-    kept = [line for line in text.splitlines() if line.strip() and not _START_UP_NOISE.search(line)]
+    kept = [line for line in text.splitlines() if _worth_showing(line)]
     if kept:
         print("\n".join(kept), file=sys.stderr)
 
@@ -262,7 +267,7 @@ def filter_native_stderr() -> None:
             *lines, pending = (pending + chunk).split(b"\n")
             for line in lines:
                 text = line.decode("utf-8", errors="replace")
-                if text.strip() and not _START_UP_NOISE.search(text):
+                if _worth_showing(text):
                     os.write(original, line + b"\n")
 
     import threading

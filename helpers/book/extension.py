@@ -43,13 +43,17 @@ def _key_the_execution_cache(app, config):
           f"{facts['seed']}, backend {facts['backend']})")
 
 
+def _build_failed(app, exception) -> bool:
+    """An exception, or a warning in a strict (``-W``/``--keep-going``) build."""
+    return exception is not None or bool(getattr(app, "_warncount", 0) and
+                                          (app.warningiserror or app.keep_going))
+
+
 def _forget_a_failed_build(app, exception):
     """After a failed or warning build, drop the saved environment so nothing stale survives."""
     from pathlib import Path
 
-    failed = exception is not None or (getattr(app, "_warncount", 0) and
-                                       (app.warningiserror or app.keep_going))
-    if failed:
+    if _build_failed(app, exception):
         pickle = Path(app.doctreedir) / "environment.pickle"
         pickle.unlink(missing_ok=True)
 
@@ -96,9 +100,7 @@ def _write_reader_notebooks(app, exception):
     import shutil
     from pathlib import Path
 
-    failed = exception is not None or (getattr(app, "_warncount", 0) and
-                                       (app.warningiserror or app.keep_going))
-    if failed or app.builder.format != "html":
+    if _build_failed(app, exception) or app.builder.format != "html":
         return
     import nbformat
     from sphinx.util import logging
