@@ -33,7 +33,7 @@ book: $(STAMP)
 # follows does not execute them again), builds the book, and runs the unit and browser tests.
 # BOOK_BUILD=1: the chapters log one line per epoch instead of progress bars, as in the book.
 test: $(STAMP)
-	@rm -f _build/updates-test.jsonl
+	@mkdir -p _build && rm -f _build/updates-test.jsonl
 	BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-test.jsonl $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider -m "not colab" $(PYTEST_ARGS)
 
 # The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a

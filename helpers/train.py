@@ -391,6 +391,9 @@ def _log_updates(x, epochs, batch_size, steps_per_epoch) -> None:
             steps_per_epoch, batch_size = len(x), getattr(x, "batch_size", batch_size)
         else:
             steps_per_epoch = math.ceil(len(x) / (batch_size or 32))
+    from pathlib import Path
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no _build yet
     with open(path, "a") as log:
         log.write(json.dumps({"chapter": _chapter["name"], "epochs": epochs,
                               "updates_per_epoch": int(steps_per_epoch),

@@ -134,3 +134,13 @@ def test_the_native_stderr_filter_keeps_real_lines_for_the_whole_session(tmp_pat
                             timeout=60)
     assert "a real problem" in result.stderr
     assert "oneDNN" not in result.stderr
+
+
+def test_the_updates_log_is_written_where_no_folder_exists_yet(monkeypatch, tmp_path):
+    import json
+
+    log = tmp_path / "fresh" / "_build" / "updates.jsonl"
+    monkeypatch.setenv("BOOK_UPDATES_LOG", str(log))
+    train._log_updates(np.zeros((300, 4)), epochs=3, batch_size=128, steps_per_epoch=None)
+    assert json.loads(log.read_text()) == {"chapter": train._chapter["name"], "epochs": 3,
+                                           "updates_per_epoch": 3, "batch_size": 128}
