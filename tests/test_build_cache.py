@@ -88,3 +88,18 @@ def test_the_key_reads_the_environment(monkeypatch):
     assert cache.execution_key(cache.execution_facts()) != cache.execution_key(ci)
     monkeypatch.setenv("KERAS_BACKEND", "jax")  # not imported: only the recorded variable moves
     assert cache.execution_facts()["environment"]["KERAS_BACKEND"] == "jax"
+
+
+def test_a_keras_summary_is_one_output_box():
+    from helpers.book.extension import merge_rich_blocks
+
+    pre = ('<pre style="white-space:pre;overflow-x:auto;line-height:normal;font-family:Menlo,'
+           'monospace">{}</pre>\n')
+    block = lambda text: {"output_type": "display_data", "metadata": {},
+                          "data": {"text/html": pre.format(text), "text/plain": text}}
+    stream = {"output_type": "stream", "name": "stdout", "text": "epoch 1/1\n"}
+    merged = merge_rich_blocks([block("Model"), block("table"), block("Total"), stream, block("x")])
+    assert [o["output_type"] for o in merged] == ["display_data", "stream", "display_data"]
+    html = merged[0]["data"]["text/html"]
+    assert html.count("<pre") == 1 and "Model" in html and "table" in html and "Total" in html
+    assert merged[0]["data"]["text/plain"] == "Model\ntable\nTotal"

@@ -22,12 +22,18 @@ PACKAGES = ("keras", "tensorflow", "jax", "torch", "numpy", "scikit-learn", "sci
 
 
 def _helpers_digest() -> str:
-    """A digest of the installed ``helpers`` package's Python files (editable or not)."""
+    """A digest of the ``helpers`` code the chapters run (editable install or not).
+
+    ``helpers.book`` (this build tooling) is left out: no chapter imports it, so a change to
+    how pages are rendered must not execute every chapter again.
+    """
     import helpers
 
     package = Path(helpers.__file__).parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "book":
+            continue
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

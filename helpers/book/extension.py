@@ -16,6 +16,8 @@ contrast on the light theme's grey output boxes; the same hues, darkened, are se
 """
 from __future__ import annotations
 
+import copy
+
 
 def _set_default_mode(app, config):
     config.html_context.setdefault("default_mode", "auto")
@@ -41,6 +43,50 @@ def _key_the_execution_cache(app, config):
     config.nb_execution_cache_path = str(cache_dir(base.parent, facts))
     print(f"Execution cache: {execution_key(facts)} (profile {facts['profile']}, seed "
           f"{facts['seed']}, backend {facts['backend']})")
+
+
+#: How rich starts each HTML block it prints in Jupyter (Keras' ``model.summary()`` uses rich).
+_RICH_PRE = '<pre style="white-space:pre;overflow-x:auto;line-height:normal;font-family:Menlo'
+
+
+def _is_rich_block(output) -> bool:
+    data = output.get("data", {}) if output.get("output_type") == "display_data" else {}
+    return set(data) == {"text/html", "text/plain"} and data["text/html"].startswith(_RICH_PRE)
+
+
+def merge_rich_blocks(outputs: list) -> list:
+    """Consecutive rich HTML blocks of one cell as one output (one box per model summary).
+
+    In a notebook rich prints each ``console.print`` as its own display, so one Keras summary
+    is five outputs; myst-nb's ``nb_merge_streams`` merges text streams only, and the page then
+    shows five boxes. Jupyter stacks them without gaps, so only the book needs this.
+    """
+    merged = []
+    for output in outputs:
+        if merged and _is_rich_block(output) and _is_rich_block(merged[-1]):
+            previous = merged[-1] = copy.deepcopy(merged[-1])
+            html = output["data"]["text/html"]
+            previous["data"]["text/html"] = (previous["data"]["text/html"].removesuffix("</pre>\n")
+                                             .removesuffix("</pre>") + html[html.index(">") + 1:])
+            previous["data"]["text/plain"] += "\n" + output["data"]["text/plain"]
+        else:
+            merged.append(output)
+    return merged
+
+
+def _merge_rich_blocks_in_myst_nb() -> None:
+    """Have myst-nb's stream merging (``nb_merge_streams``) merge rich's blocks too."""
+    from myst_nb.core import render
+
+    if getattr(render.coalesce_streams, "merges_rich_blocks", False):
+        return
+    streams_only = render.coalesce_streams
+
+    def coalesce(outputs):
+        return merge_rich_blocks(streams_only(outputs))
+
+    coalesce.merges_rich_blocks = True
+    render.coalesce_streams = coalesce
 
 
 def _build_failed(app, exception) -> bool:
@@ -133,6 +179,7 @@ def _write_reader_notebooks(app, exception):
 
 
 def setup(app):
+    _merge_rich_blocks_in_myst_nb()
     app.connect("config-inited", _set_default_mode)
     app.connect("config-inited", _key_the_execution_cache)
     app.connect("build-finished", _forget_a_failed_build)
