@@ -36,22 +36,45 @@ def as_image_batch(images, name: str = "images") -> np.ndarray:
     return array.astype(np.float32, copy=False)
 
 
-def whole_number(value, what: str, minimum: int = 1) -> int:
-    """``value`` as an int ≥ ``minimum`` (a layer size, a count), or a ValueError saying so."""
+def whole_number(value, what: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """``value`` as an int in [``minimum``, ``maximum``] (a layer size, a count), or a ValueError.
+
+    ``True`` is not a count, and neither is ``2.0``: a float here is nearly always a mistake
+    (a size computed with ``/`` instead of ``//``).
+    """
+    bounds = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
     if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(f"{what} must be a whole number ≥ {minimum}; got {value!r}")
+        raise ValueError(f"{what} must be a whole number {bounds}; got {value!r}")
     value = int(value)
-    if value < minimum:
-        raise ValueError(f"{what} must be a whole number ≥ {minimum}; got {value}")
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"{what} must be a whole number {bounds}; got {value}")
     return value
+
+
+def number(value, what: str, minimum: float | None = None, maximum: float | None = None) -> float:
+    """``value`` as a finite float in [``minimum``, ``maximum``] (a weight, β, a noise level, a
+    fraction, a PSNR in dB), or a ValueError that says which range was expected."""
+    if minimum is not None and maximum is not None:
+        bounds = f" from {minimum:g} to {maximum:g}"
+    elif minimum is not None:
+        bounds = f" ≥ {minimum:g}"
+    elif maximum is not None:
+        bounds = f" ≤ {maximum:g}"
+    else:
+        bounds = ""
+    if isinstance(value, (bool, str, bytes)):
+        raise ValueError(f"{what} must be a number{bounds}; got {value!r}")
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number{bounds}; got {value!r}") from None
+    if not np.isfinite(result):
+        raise ValueError(f"{what} must be a finite number{bounds}; got {value!r}")
+    if (minimum is not None and result < minimum) or (maximum is not None and result > maximum):
+        raise ValueError(f"{what} must be a number{bounds}; got {value!r}")
+    return result
 
 
 def non_negative(value, what: str) -> float:
     """``value`` as a finite float ≥ 0 (a penalty weight, β, a noise level), or a ValueError."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be a number ≥ 0; got {value!r}") from None
-    if not np.isfinite(number) or number < 0:
-        raise ValueError(f"{what} must be a number ≥ 0 (and finite); got {value!r}")
-    return number
+    return number(value, what, minimum=0)

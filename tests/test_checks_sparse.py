@@ -47,7 +47,7 @@ def test_ex1_wrong_letter_says_how_many_more_units_it_uses():
 
 
 def test_ex1_not_a_letter_says_what_is_expected():
-    with pytest.raises(ExerciseIncorrect, match="one of the letters"):
+    with pytest.raises(ExerciseIncorrect, match="should be one of 'A', 'B'"):
         checks.exercise_1("Z", UNITS, LETTERS)
 
 

@@ -26,7 +26,7 @@ def test_exercise_1_wrong_direction_explains_the_kl():
 
 
 def test_exercise_1_not_a_direction_says_what_is_expected():
-    with pytest.raises(ExerciseIncorrect, match='"lower" or "higher"'):
+    with pytest.raises(ExerciseIncorrect, match="should be one of 'lower', 'higher'"):
         checks.exercise_1({"kl": "less", "reconstruction": "higher"})
 
 

@@ -1,10 +1,16 @@
 """Automatic feedback for the exercises: specific, kind, and short.
 
 Each chapter has a module here (``helpers.checks.encoder``, ``helpers.checks.vae``, …) with one
-``exercise_N`` function per code exercise. A check either prints what is right and returns
-``True``, or raises :class:`ExerciseNotDone` / :class:`ExerciseIncorrect`. Both are
-``AssertionError`` subclasses, so nbgrader's autograder scores the cell as failed, and both show
-in Jupyter as a short message with a hint instead of a traceback.
+``exercise_N`` function per exercise, and one label per exercise, ``EX1 = "Exercise encoder-ex1"``,
+named after the exercise's ``:label:`` in the chapter (and its nbgrader ``grade_id``). A check
+either prints what is right and returns :class:`Passed` (true, and displayed as nothing), or
+raises :class:`ExerciseNotDone` / :class:`ExerciseIncorrect`. Both are ``AssertionError``
+subclasses, so nbgrader's autograder scores the cell as failed, and both show in Jupyter as a
+short message with a hint instead of a traceback.
+
+The small steps every check shares are written once, here: :func:`require_answer` (a value the
+student sets), :func:`choice` (one answer of a fixed set), :func:`require_number` (one number),
+:func:`call_answer` (the student's function), :func:`close_to` (arrays) and :func:`passed`.
 """
 from __future__ import annotations
 
@@ -41,6 +47,8 @@ class ExerciseIncorrect(CheckFailed):
 
 class Passed:
     """What a check returns on success: true, and shown as nothing (the ✓ line was printed).
+
+    ``exercise`` is the label of the exercise that passed, so a test can tell which one did.
 
     A bare ``True`` would appear under the check cell as ``True``, and nbgrader reads a graded
     cell's displayed value as partial credit; this object displays nothing, so neither happens.
@@ -86,13 +94,50 @@ def call_answer(exercise: str, function, *args, what: str = "your function", **k
     return result
 
 
-def require_answer(exercise: str, value, what: str = "your answer"):
+def require_answer(exercise: str, value, what: str = "your answer",
+                   hint: str = "set it and run the cell again."):
     """Fail kindly when a value the student must set is still ``None`` or ``...``."""
     if value is None or value is Ellipsis:
-        raise ExerciseNotDone(exercise, f"{what} is not set yet.", "set it and run the cell again.")
+        raise ExerciseNotDone(exercise, f"{what} is not set yet.", hint)
     return value
 
 
+def choice(exercise: str, value, options, what: str = "your answer") -> str:
+    """The student's pick among ``options`` (strings), as the option is written there.
+
+    Case and surrounding spaces do not matter (" Middle " picks "middle"): a prediction is
+    judged on what it says, not how it is typed. ``None`` or ``...`` is "not done"; anything
+    else outside the options is incorrect, and the message lists them.
+    """
+    listed = ", ".join(repr(option) for option in options)
+    value = require_answer(exercise, value, what, f"set it to one of {listed}.")
+    by_key = {str(option).strip().lower(): option for option in options}
+    if not isinstance(value, str) or value.strip().lower() not in by_key:
+        hint = "" if isinstance(value, str) else f"write it as text in quotes, e.g. {options[0]!r}."
+        raise ExerciseIncorrect(exercise, f"{what} should be one of {listed}; got {value!r}.", hint)
+    return by_key[value.strip().lower()]
+
+
+def require_number(exercise: str, value, what: str = "your answer", *, hint: str = "",
+                   finite: bool = True) -> float:
+    """One number (a Python or NumPy scalar, or an array holding exactly one), as a float.
+
+    ``None`` or ``...`` is "not done". Text, ``True``/``False`` and several values are
+    incorrect, with ``hint``. With ``finite`` (the default) NaN and infinity are incorrect too;
+    a check that has a more specific word for them passes ``finite=False`` and says it itself.
+    """
+    value = require_answer(exercise, value, what)
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        raise ExerciseIncorrect(exercise, f"{what} should be one number; got {value!r}.", hint)
+    array = np.asarray(value)
+    if array.dtype.kind not in "iuf" or array.size != 1:
+        got = (f"{array.size} numbers (shape {array.shape})" if array.dtype.kind in "iuf"
+               else type(value).__name__)
+        raise ExerciseIncorrect(exercise, f"{what} should be one number; got {got}.", hint)
+    number = float(array.reshape(()))
+    if finite and not np.isfinite(number):
+        raise ExerciseIncorrect(exercise, f"{what} is {number}; expected a finite number.", hint)
+    return number
 def close_to(exercise: str, got, expected, *, what: str, rtol: float = 1e-3, atol: float = 1e-6,
              hint: str = "") -> None:
     """Compare arrays (or numbers) and say how far off they are, shape first."""

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ExerciseIncorrect, ExerciseNotDone, call_answer, close_to, passed, require_answer
+from . import ExerciseIncorrect, ExerciseNotDone, Passed, call_answer, choice, close_to, passed, require_number
 
-EX1, EX2, EX3, EX4 = ("Exercise sparse-ex1", "Exercise sparse-ex2", "Exercise sparse-ex3",
-                      "Exercise sparse-ex4")
+EX1 = "Exercise sparse-ex1"
+EX2 = "Exercise sparse-ex2"
+EX3 = "Exercise sparse-ex3"
+EX4 = "Exercise sparse-ex4"
 
 
 # -- reference answers (what the solutions compute) --------------------------------------
@@ -35,21 +37,17 @@ def _dead_fraction(codes, threshold):
 TIE_FRACTION = 0.05
 
 
-def exercise_1(prediction, units_per_letter, class_names):
+def exercise_1(prediction, units_per_letter, class_names) -> Passed:
     """``prediction``: the letter (e.g. "A") that uses the fewest active units on average.
 
     ``units_per_letter``: the chapter's measured mean number of active units per letter, in the
     order of ``class_names``.
     """
-    prediction = require_answer(EX1, prediction, "prediction")
     names = [str(n).upper() for n in class_names]
+    guess = names.index(choice(EX1, prediction, names, "prediction"))
     units = np.asarray(units_per_letter, dtype=np.float64)
     if units.shape != (len(names),):
         raise ValueError(f"units_per_letter must have one value per class ({len(names)}); got shape {units.shape}")
-    if not isinstance(prediction, str) or prediction.strip().upper() not in names:
-        raise ExerciseIncorrect(EX1, f"the prediction should be one of the letters {', '.join(names)}; "
-                                f"got {prediction!r}.", 'write it as a string, e.g. prediction = "E".')
-    guess = names.index(prediction.strip().upper())
     fewest = int(np.argmin(units))
     # Letters within 5% of the fewest are a tie: which of them wins changes with the run.
     tied = units[guess] <= units[fewest] * (1 + TIE_FRACTION)
@@ -69,16 +67,14 @@ def exercise_1(prediction, units_per_letter, class_names):
 
 
 # -- exercise 2: the KL sparsity penalty in NumPy -------------------------------------------
-def exercise_2(kl_sparsity_penalty):
+def exercise_2(kl_sparsity_penalty) -> Passed:
     """``kl_sparsity_penalty(codes, target)`` → Σ_j KL(ρ ‖ ρ̂_j), with ρ̂_j the mean of column j."""
     rng = np.random.default_rng(0)
     codes = rng.beta(0.5, 4.0, size=(64, 12))
     expected = _kl_sparsity_penalty(codes, 0.05)
-    got = call_answer(EX2, kl_sparsity_penalty, codes.copy(), 0.05, what="kl_sparsity_penalty")
-    if np.ndim(got) != 0:
-        raise ExerciseIncorrect(EX2, f"the penalty should be one number; got an array of shape {np.shape(got)}.",
-                                "take the mean over images (axis 0), then sum the divergence over units.")
-    got = float(got)
+    got = require_number(EX2, call_answer(EX2, kl_sparsity_penalty, codes.copy(), 0.05, what="kl_sparsity_penalty"),
+                         "the penalty", finite=False,
+                         hint="take the mean over images (axis 0), then sum the divergence over units.")
     mean_activation = np.mean(codes, axis=0)
     per_image = np.clip(codes, 1e-6, 1 - 1e-6)
     mistakes = {
@@ -101,15 +97,16 @@ def exercise_2(kl_sparsity_penalty):
                                 f"expected {expected:.4f}.",
                                 "ρ̂_j = codes[:, j].mean(); penalty = Σ_j [ρ log(ρ/ρ̂_j) + "
                                 "(1 − ρ) log((1 − ρ)/(1 − ρ̂_j))].")
-    at_target = call_answer(EX2, kl_sparsity_penalty, np.full((10, 4), 0.2), 0.2, what="kl_sparsity_penalty")
-    if not np.isclose(float(at_target), 0.0, atol=1e-6):
-        raise ExerciseIncorrect(EX2, f"when every unit's mean equals ρ the penalty should be 0; got {float(at_target):.4g}.")
+    at_target = require_number(EX2, call_answer(EX2, kl_sparsity_penalty, np.full((10, 4), 0.2), 0.2,
+                                                what="kl_sparsity_penalty"), "the penalty", finite=False)
+    if not np.isclose(at_target, 0.0, atol=1e-6):
+        raise ExerciseIncorrect(EX2, f"when every unit's mean equals ρ the penalty should be 0; got {at_target:.4g}.")
     return passed(EX2, f"the penalty is {got:.4f} on the test codes and 0 when every unit's mean activation "
                        "equals ρ.")
 
 
 # -- exercise 3: keep the k largest code values --------------------------------------------
-def exercise_3(keep_top_k):
+def exercise_3(keep_top_k) -> Passed:
     """``keep_top_k(codes, k)`` → codes with all but each row's ``k`` largest values set to 0."""
     rng = np.random.default_rng(1)
     codes = rng.random((6, 20))
@@ -132,7 +129,7 @@ def exercise_3(keep_top_k):
 
 
 # -- exercise 4: dead units ----------------------------------------------------------------
-def exercise_4(dead_fraction, threshold: float = 0.1):
+def exercise_4(dead_fraction, threshold: float = 0.1) -> Passed:
     """``dead_fraction(codes, threshold)`` → the fraction of units active for no image at all."""
     codes = np.zeros((5, 8))
     codes[0, 0] = 2.0
@@ -140,11 +137,9 @@ def exercise_4(dead_fraction, threshold: float = 0.1):
     codes[2, 3] = 0.05  # below the threshold: unit 3 still counts once, by image 1
     codes[3, 6] = 0.09
     expected = _dead_fraction(codes, threshold)  # 6 of 8 units never exceed 0.1
-    got = call_answer(EX4, dead_fraction, codes.copy(), threshold, what="dead_fraction")
-    if np.ndim(got) != 0:
-        raise ExerciseIncorrect(EX4, f"dead_fraction should return one number; got shape {np.shape(got)}.",
-                                "a unit is dead when its largest value over all images is ≤ the threshold.")
-    got = float(got)
+    got = require_number(EX4, call_answer(EX4, dead_fraction, codes.copy(), threshold, what="dead_fraction"),
+                         "dead_fraction(codes, threshold)",
+                         hint="a unit is dead when its largest value over all images is ≤ the threshold.")
     if np.isclose(got, 1 - expected):
         raise ExerciseIncorrect(EX4, f"you returned {got:.3f}, the fraction of units that are alive; "
                                 f"expected {expected:.3f}.", "count the units that are never active.")

@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ExerciseIncorrect, ExerciseNotDone, call_answer, close_to, passed, require_answer
+from .._validate import number
+from . import ExerciseIncorrect, Passed, call_answer, choice, close_to, passed
 
-_READINGS = ("regular", "bold")
+EX1 = "Exercise vector-arithmetic-ex1"
+EX2 = "Exercise vector-arithmetic-ex2"
+EX3 = "Exercise vector-arithmetic-ex3"
+
+READINGS = ("regular", "bold")
 
 
-def exercise_1(prediction, read_as_regular, baseline_regular=0.0) -> bool:
+def exercise_1(prediction, read_as_regular, baseline_regular=0.0) -> Passed:
     """Predict: bold held-out glyphs minus the bold vector — pushed to regular, or still bold?
 
     ``read_as_regular`` is the fraction the style judge reads as regular after the edit, and
@@ -16,36 +21,24 @@ def exercise_1(prediction, read_as_regular, baseline_regular=0.0) -> bool:
     unchanged (both computed in the check cell, so the answer is judged against the reader's
     own run). "regular" is right when the edit adds at least 20 percentage points.
     """
-    name = "Exercise 1"
-    require_answer(name, prediction, "prediction")
-    if not isinstance(prediction, str) or prediction.strip().lower() not in _READINGS:
-        raise ExerciseIncorrect(name, f'prediction is {prediction!r}; expected "regular" or "bold".')
-    rates = []
-    for label, value in (("read_as_regular", read_as_regular), ("baseline_regular", baseline_regular)):
-        try:
-            rate = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{label} must be a fraction in [0, 1]; got {value!r}") from None
-        if not 0.0 <= rate <= 1.0:
-            raise ValueError(f"{label} must be a fraction in [0, 1]; got {rate}")
-        rates.append(rate)
-    rate, baseline = rates
+    answer = choice(EX1, prediction, READINGS, "prediction")
+    rate = number(read_as_regular, "read_as_regular (a fraction)", minimum=0, maximum=1)
+    baseline = number(baseline_regular, "baseline_regular (a fraction)", minimum=0, maximum=1)
     gain = rate - baseline
-    answer = prediction.strip().lower()
     expected = "regular" if gain >= 0.2 - 1e-9 else "bold"
     if answer != expected:
         if expected == "regular":
             raise ExerciseIncorrect(
-                name, f"in this run {rate:.0%} of the bold glyphs read as regular after the bold vector "
+                EX1, f"in this run {rate:.0%} of the bold glyphs read as regular after the bold vector "
                 f"was subtracted, against {baseline:.0%} decoded unchanged: most lost their weight.",
                 "the vector is a difference of two means: subtracting it moves the average bold code "
                 "onto the average regular one, just as adding it moved regular onto bold.")
         raise ExerciseIncorrect(
-            name, f"in this run only {rate:.0%} of the bold glyphs read as regular after the bold "
+            EX1, f"in this run only {rate:.0%} of the bold glyphs read as regular after the bold "
             f"vector was subtracted (against {baseline:.0%} unchanged): the edit did not run backwards here.",
             "look at the pictures: a decoder that never saw thinner-than-regular glyphs may not "
             "be able to go below regular weight.")
-    return passed(name, f"{rate:.0%} of bold held-out glyphs read as regular after subtracting the bold "
+    return passed(EX1, f"{rate:.0%} of bold held-out glyphs read as regular after subtracting the bold "
                         f"vector, against {baseline:.0%} decoded unchanged: the direction works both ways.")
 
 
@@ -53,36 +46,35 @@ def _reference_vector(codes, has_attribute):
     return codes[has_attribute].mean(axis=0) - codes[~has_attribute].mean(axis=0)
 
 
-def exercise_2(attribute_vector) -> bool:
+def exercise_2(attribute_vector) -> Passed:
     """``attribute_vector(codes, has_attribute)``: mean code with the attribute minus mean code without."""
-    name = "Exercise 2"
     rng = np.random.default_rng(7)
     codes = rng.normal(0.0, 1.0, size=(40, 5))
     has = np.zeros(40, dtype=bool)
     has[rng.permutation(40)[:10]] = True  # 10 with, 30 without: sums and means differ
     codes[has] += np.array([2.0, 0.0, -1.0, 0.5, 0.0])
-    got = call_answer(name, attribute_vector, codes.copy(), has.copy(), what="attribute_vector")
+    got = call_answer(EX2, attribute_vector, codes.copy(), has.copy(), what="attribute_vector")
     got = np.asarray(got, dtype=np.float64)
     expected = _reference_vector(codes, has)
     if got.shape == (40,) or got.shape == (10,) or got.shape == (30,):
-        raise ExerciseIncorrect(name, f"your vector has shape {got.shape}, one number per glyph; "
+        raise ExerciseIncorrect(EX2, f"your vector has shape {got.shape}, one number per glyph; "
                                 f"expected one number per code dimension, shape {expected.shape}.",
                                 "average over the glyphs (axis=0), not over the code dimensions.")
     if got.shape == expected.shape and np.all(np.isfinite(got)):
         if np.allclose(got, -expected, rtol=1e-5):
-            raise ExerciseIncorrect(name, "your vector points the wrong way: it is (without − with).",
+            raise ExerciseIncorrect(EX2, "your vector points the wrong way: it is (without − with).",
                                     "adding it should add the attribute: mean code *with* minus "
                                     "mean code *without*.")
         if np.allclose(got, codes[has].sum(axis=0) - codes[~has].sum(axis=0), rtol=1e-5):
-            raise ExerciseIncorrect(name, "you subtracted sums, not means: the result then depends "
+            raise ExerciseIncorrect(EX2, "you subtracted sums, not means: the result then depends "
                                     "on how many glyphs each group has.", "use .mean(axis=0).")
         if np.allclose(got, codes[has].mean(axis=0) - codes.mean(axis=0), rtol=1e-5):
-            raise ExerciseIncorrect(name, "you subtracted the mean of *all* codes, which still contains "
+            raise ExerciseIncorrect(EX2, "you subtracted the mean of *all* codes, which still contains "
                                     "the glyphs with the attribute; the vector comes out too short.",
                                     "subtract the mean of the glyphs *without* it: codes[~has_attribute].")
-    close_to(name, got, expected, what="attribute_vector(codes, has_attribute)", rtol=1e-5, atol=1e-8,
+    close_to(EX2, got, expected, what="attribute_vector(codes, has_attribute)", rtol=1e-5, atol=1e-8,
              hint="codes[has_attribute].mean(axis=0) − codes[~has_attribute].mean(axis=0).")
-    return passed(name, "the difference of the two mean codes, one number per code dimension.")
+    return passed(EX2, "the difference of the two mean codes, one number per code dimension.")
 
 
 def _reference_slant(images):
@@ -110,30 +102,29 @@ def _bars(shears) -> np.ndarray:
     return images
 
 
-def exercise_3(slant) -> bool:
+def exercise_3(slant) -> Passed:
     """``slant(images)``: how far each digit leans right, in columns per row (ink-weighted)."""
-    name = "Exercise 3"
     shears = [0.0, 0.3, -0.3, 0.6]
     images = _bars(shears)
-    got = call_answer(name, slant, images.copy(), what="slant")
+    got = call_answer(EX3, slant, images.copy(), what="slant")
     got = np.asarray(got, dtype=np.float64)
     expected = _reference_slant(images)
     if got.shape != expected.shape:
-        raise ExerciseIncorrect(name, f"slant returned shape {got.shape}; expected {expected.shape}, "
+        raise ExerciseIncorrect(EX3, f"slant returned shape {got.shape}; expected {expected.shape}, "
                                 "one number per image.", "sum over the two pixel axes only (axis=(1, 2)).")
     if not np.all(np.isfinite(got)):
-        raise ExerciseIncorrect(name, "slant returned NaN or infinite values for bars of ink.",
+        raise ExerciseIncorrect(EX3, "slant returned NaN or infinite values for bars of ink.",
                                 "divide by the ink-weighted variance of the row index, which is > 0 here.")
     if abs(got[0]) > 0.05:
-        raise ExerciseIncorrect(name, f"an upright bar should have slant 0; yours gives {got[0]:.3g}.",
+        raise ExerciseIncorrect(EX3, f"an upright bar should have slant 0; yours gives {got[0]:.3g}.",
                                 "measure rows and columns from the ink's centre (subtract the means).")
     if np.allclose(got, -expected, atol=0.02):
-        raise ExerciseIncorrect(name, "your slant has the wrong sign: a bar whose top leans right "
+        raise ExerciseIncorrect(EX3, "your slant has the wrong sign: a bar whose top leans right "
                                 f"gives {got[1]:.2f}, expected +{expected[1]:.2f}.",
                                 "row numbers grow downwards in an image, so leaning right means the "
                                 "column falls as the row grows: put a minus in front.")
-    close_to(name, got, expected, what="slant(images) of four test bars", atol=0.03, rtol=0.05,
+    close_to(EX3, got, expected, what="slant(images) of four test bars", atol=0.03, rtol=0.05,
              hint="slant = −Σ w (r − r̄)(c − c̄) / Σ w (r − r̄)² with w the ink of each pixel, "
                   "normalised to sum to 1 per image.")
-    return passed(name, f"your slant reads the test bars as {', '.join(f'{v:+.2f}' for v in got)} "
+    return passed(EX3, f"your slant reads the test bars as {', '.join(f'{v:+.2f}' for v in got)} "
                         "columns per row: upright, leaning right, leaning left, leaning further.")
