@@ -116,3 +116,29 @@ def pytest_terminal_summary(terminalreporter, config):
     build = getattr(config, "_book_build_seconds", None)
     if build is not None:
         terminalreporter.write_line(f"{build:7.1f} s  jupyter-book build (strict)")
+
+
+@pytest.fixture
+def passes(capsys):
+    """``passes(check, *args, **kwargs)``: run an exercise check and require that it passed.
+
+    A check's :class:`helpers.checks.Passed` is true whatever happened, so ``assert check(...)``
+    could never fail: this asserts what it is instead — a ``Passed`` for the check's own
+    exercise label (``EX<n>`` of its module) with one printed ``✓ <label>: …`` line. Returns
+    that line, for tests that look at what the feedback says.
+    """
+    import importlib
+
+    from helpers.checks import Passed
+
+    def run(check, *args, **kwargs) -> str:
+        capsys.readouterr()
+        result = check(*args, **kwargs)
+        printed = capsys.readouterr().out.strip().splitlines()
+        label = getattr(importlib.import_module(check.__module__), "EX" + check.__name__.rsplit("_", 1)[-1])
+        assert isinstance(result, Passed), f"{check.__name__} returned {result!r}, not Passed"
+        assert result.exercise == label, f"{check.__name__} passed as {result.exercise!r}, expected {label!r}"
+        assert printed and printed[-1].startswith(f"✓ {label}: "), f"no ✓ line for {label}: {printed}"
+        return printed[-1]
+
+    return run

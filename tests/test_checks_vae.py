@@ -10,8 +10,8 @@ from helpers.checks import vae as checks
 
 
 # -- Exercise 1: predict the effect of β -------------------------------------------------------
-def test_exercise_1_right_prediction_passes():
-    assert checks.exercise_1({"kl": "lower", "reconstruction": "Higher "})
+def test_exercise_1_right_prediction_passes(passes):
+    passes(checks.exercise_1, {"kl": "lower", "reconstruction": "Higher "})
 
 
 @pytest.mark.parametrize("answer", [None, ..., {"kl": None, "reconstruction": "higher"}])
@@ -35,8 +35,8 @@ def kl_solution(z_mean, z_log_var):
     return 0.5 * (z_mean ** 2 + np.exp(z_log_var) - 1 - z_log_var)
 
 
-def test_exercise_2_solution_passes():
-    assert checks.exercise_2(kl_solution)
+def test_exercise_2_solution_passes(passes):
+    passes(checks.exercise_2, kl_solution)
 
 
 def test_exercise_2_none_and_stub_are_not_done():
@@ -64,8 +64,8 @@ def iw_solution(log_weights):
     return -(top + np.log(np.mean(np.exp(log_weights - top), axis=0)))
 
 
-def test_exercise_3_solution_passes():
-    assert checks.exercise_3(iw_solution)
+def test_exercise_3_solution_passes(passes):
+    passes(checks.exercise_3, iw_solution)
 
 
 def test_exercise_3_stub_is_not_done():
@@ -90,8 +90,8 @@ def test_exercise_3_plausible_mistakes_are_named(wrong, message):
 BASELINE = {"reconstruction": 150.0, "kl": 6.0}
 
 
-def test_exercise_4_trade_off_passes():
-    assert checks.exercise_4(lambda beta: {"reconstruction": 160.0, "kl": 3.0}, BASELINE)
+def test_exercise_4_trade_off_passes(passes):
+    passes(checks.exercise_4, lambda beta: {"reconstruction": 160.0, "kl": 3.0}, BASELINE)
 
 
 def test_exercise_4_stub_is_not_done():
