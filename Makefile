@@ -61,7 +61,7 @@ pdf: $(HTML)
 
 # Student notebooks (solutions removed) for instructors who do not use nbgrader.
 student: $(STAMP)
-	$(BIN)/python -m helpers.assignments student book student
+	$(BIN)/python -m helpers.teach student book student
 	@echo "Student notebooks are in $(CURDIR)/student/"
 
 serve: $(HTML)
@@ -75,4 +75,4 @@ clean:
 
 # Strip outputs from the chapters before committing (cells marked keep_output stay).
 clean-notebooks: $(STAMP)
-	$(BIN)/python -m helpers.assignments strip book
+	$(BIN)/python -m helpers.teach strip book

@@ -1,6 +1,6 @@
 """The denoising chapter's checks: solutions pass, blanks are "not done", wrong answers say why.
 
-Also the classical filters of helpers.denoise: shapes, ranges, parameter choice, bad input.
+Also the classical filters of helpers.measure.denoisers: shapes, ranges, parameter choice, bad input.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from helpers.checks import ExerciseIncorrect, ExerciseNotDone
 from helpers.checks import denoising as checks
-from helpers import denoise
+from helpers.measure import denoisers as denoise
 
 SCORES = {"median": 18.4, "gaussian": 14.6, "total variation": 14.3, "non-local means": 15.2}
 
@@ -99,7 +99,7 @@ def test_ex3_wrong_prediction_quotes_the_numbers():
         checks.exercise_3("lower", 13.5, 11.0)
 
 
-# -- helpers.denoise ----------------------------------------------------------------------
+# -- helpers.measure.denoisers ----------------------------------------------------------------------
 def _letters(n=6, seed=0):
     rng = np.random.default_rng(seed)
     images = np.zeros((n, 28, 28, 1), np.float32)

@@ -1,8 +1,8 @@
-"""helpers.codec: bits are counted honestly, and bad input is refused with a clear message."""
+"""helpers.measure.codec: bits are counted honestly, and bad input is refused with a clear message."""
 import numpy as np
 import pytest
 
-from helpers import codec
+from helpers.measure import codec
 
 
 def _letters(n=4, seed=0):

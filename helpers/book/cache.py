@@ -41,7 +41,7 @@ def _helpers_digest() -> str:
 
 def _data_listing() -> list:
     """Names and sizes of the data files the chapters would read (not their bytes: fast)."""
-    from helpers import data
+    from helpers.data import files as data
 
     listing = []
     for directory in data._search_dirs():

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_image_batch
+from .._validate import as_image_batch
 
 #: The filters and the knob each one has: name -> (parameter name, values tried by default).
 FILTERS = {
@@ -119,7 +119,7 @@ def choose_filter(name: str, clean, noisy, values=None) -> ChosenFilter:
     ``clean`` and ``noisy``: float (N, H, W[, 1]) in [0, 1], the same shape. ``values``: the
     grid to try (default: :data:`FILTERS`). Ties go to the first value in the grid.
     """
-    from .metrics import psnr
+    from ..metrics import psnr
 
     name = _check_name(name)
     clean = as_image_batch(clean, "clean")

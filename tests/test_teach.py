@@ -28,9 +28,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import assignments
-from helpers.assignments import (CODE_STUB, find_exercises, make_course, solution_lines, strip_notebook,
-                                 student_notebook, student_seed, validate, write_student_versions)
+from helpers.teach.cli import main
+from helpers.teach.course import make_course, student_seed
+from helpers.teach.exercises import (CODE_STUB, NOT_CHAPTERS, exercise_table, find_exercises,
+                                     solution_lines, validate)
+from helpers.teach.student import strip_folder, strip_notebook, student_notebook, write_student_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -40,7 +42,7 @@ FIXTURE = FIXTURES / "fixture.ipynb"
 
 def is_chapter(path: Path) -> bool:
     """Chapters need exercises; the preface, the data page and the appendices do not."""
-    return not (path.stem in assignments.NOT_CHAPTERS or path.stem.startswith("appendix"))
+    return not (path.stem in NOT_CHAPTERS or path.stem.startswith("appendix"))
 
 
 CHAPTERS = [p for p in sorted(BOOK.glob("*.ipynb")) if is_chapter(p)]
@@ -142,12 +144,12 @@ def test_student_command_writes_every_notebook(tmp_path):
                    tmp_path / "book" / "data.ipynb")
     (tmp_path / "book" / "images").mkdir()
     (tmp_path / "book" / "images" / "a.svg").write_text("<svg/>")
-    assert assignments.main(["student", str(tmp_path / "book"), str(tmp_path / "student")]) == 0
+    assert main(["student", str(tmp_path / "book"), str(tmp_path / "student")]) == 0
     written = sorted(p.name for p in (tmp_path / "student").glob("*.ipynb"))
     assert written == ["data.ipynb", "fixture.ipynb"]
     assert (tmp_path / "student" / "images" / "a.svg").exists()
     assert "secret fixture" not in (tmp_path / "student" / "fixture.ipynb").read_text()
-    assert assignments.main(["student", str(tmp_path / "nowhere"), str(tmp_path / "s")]) == 2
+    assert main(["student", str(tmp_path / "nowhere"), str(tmp_path / "s")]) == 2
 
 
 # ------------------------------------------------------------------------------------------
@@ -209,13 +211,13 @@ def test_strip_clears_outputs_but_keeps_marked_cells(tmp_path):
     path = tmp_path / "book" / "chapter.ipynb"
     path.parent.mkdir()
     nbformat.write(nb, path)
-    assert assignments.main(["strip", str(path.parent)]) == 0
+    assert main(["strip", str(path.parent)]) == 0
     stripped = read(path)
     assert stripped.cells[0].outputs == [] and stripped.cells[0].execution_count is None
     assert stripped.cells[1].outputs[0].text == "kept\n" and stripped.cells[1].execution_count == 4
     assert "widgets" not in stripped.metadata and "execution" not in stripped.cells[0].metadata
     before = path.stat().st_mtime_ns
-    assert assignments.strip_folder(path.parent) == []  # a clean notebook is not rewritten
+    assert strip_folder(path.parent) == []  # a clean notebook is not rewritten
     assert path.stat().st_mtime_ns == before
     assert not strip_notebook(copy.deepcopy(stripped))
 
@@ -318,7 +320,7 @@ def test_nbgrader_gives_the_solutions_full_marks_and_the_blank_release_zero(tmp_
 def test_plain_release_keeps_the_book_markup_and_drops_the_solutions(tmp_path):
     """`course --plain`: nbgrader's own pipeline on the chapter exactly as it is."""
     course = tmp_path / "course"
-    assert assignments.main(["course", str(course), "--book", str(FIXTURES), "--plain"]) == 0
+    assert main(["course", str(course), "--book", str(FIXTURES), "--plain"]) == 0
     assert "TidyExercises" not in (course / "nbgrader_config.py").read_text()
     nbgrader(course, "generate_assignment", "fixture")
     release = read(course / "release" / "fixture" / "fixture.ipynb")
@@ -328,7 +330,7 @@ def test_plain_release_keeps_the_book_markup_and_drops_the_solutions(tmp_path):
 
 
 def test_course_command_refuses_unknown_chapters(tmp_path, capsys):
-    assert assignments.main(["course", str(tmp_path), "--book", str(FIXTURES), "--chapters", "nope"]) == 2
+    assert main(["course", str(tmp_path), "--book", str(FIXTURES), "--chapters", "nope"]) == 2
     assert "no chapter with exercises called nope" in capsys.readouterr().err
 
 
@@ -357,7 +359,7 @@ def test_student_seed_is_stable_and_personal():
 
 
 def test_exercise_list_has_a_time_per_exercise(capsys):
-    rows = assignments.exercise_table(FIXTURES)
+    rows = exercise_table(FIXTURES)
     assert [(r["kind"], r["minutes"]) for r in rows] == [("predict", 5), ("code", 15), ("code", 15)]
-    assert assignments.main(["list", str(FIXTURES)]) == 0
+    assert main(["list", str(FIXTURES)]) == 0
     assert "3 exercises, about 35 minutes" in capsys.readouterr().out

@@ -25,8 +25,8 @@ import zlib
 
 import numpy as np
 
-from ._validate import as_image_batch
-from .metrics import psnr_per_image
+from .._validate import as_image_batch
+from ..metrics import psnr_per_image
 
 PIXELS_PER_IMAGE = 28 * 28
 JPEG_QUALITIES = (1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)

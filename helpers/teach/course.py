@@ -1,0 +1,121 @@
+"""An nbgrader course of the chapters, and a seed of its own for each student."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from .exercises import (CODE_STUB, COURSE_ID, TEXT_STUB, chapters_with_exercises, is_check_cell)
+from .student import tidy_exercises
+
+
+try:  # the nbgrader preprocessor that tidies the book's markers in released notebooks
+    from nbgrader.preprocessors import NbGraderPreprocessor as _Base
+except ImportError:  # pragma: no cover - nbgrader is optional outside the test/teach extras
+    _Base = None
+
+if _Base is not None:
+    class TidyExercises(_Base):
+        """nbgrader preprocessor: :func:`tidy_exercises` for ``nbgrader generate_assignment``."""
+
+        def preprocess(self, nb, resources):
+            return tidy_exercises(nb), resources
+
+    class DropCheckResults(_Base):
+        """nbgrader preprocessor: drop the ``True`` a passing check returns, before grading.
+
+        nbgrader reads a graded cell's result as partial credit; ``True`` is not a number, so
+        0.9 gives full credit with a warning that future releases may count it as an error.
+        The check's printed ✓ line stays in the notebook and the feedback.
+        """
+
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type == "code" and is_check_cell(cell):
+                cell.outputs = [o for o in cell.outputs if not (
+                    o.output_type == "execute_result" and o.get("data", {}).get("text/plain") == "True")]
+            return cell, resources
+
+
+NBGRADER_CONFIG = '''\
+# nbgrader configuration for "Autoencoders, hands-on",
+# written by `python -m helpers.teach course` (run it again to refresh the chapters).
+import os
+
+c = get_config()  # noqa: F821 (nbgrader defines it)
+c.CourseDirectory.course_id = "{course_id}"
+
+# The book's stub: `...` keeps a student's cell runnable, and its check then says
+# "not written yet" instead of raising NotImplementedError.
+c.ClearSolutions.code_stub = {{"python": {code_stub!r}}}
+c.ClearSolutions.text_stub = {text_stub!r}
+
+# A chapter trains models: give a cell minutes, not nbgrader's default 30 seconds.
+c.Execute.timeout = {timeout}
+
+# Autograde in a small profile unless BOOK_PROFILE is set: the checks do not depend on it,
+# and the `ci` profile runs a chapter in about a minute.
+os.environ.setdefault("BOOK_PROFILE", "{profile}")
+{grade}{tidy}'''
+
+TIDY_CONFIG = '''
+# Released notebooks drop the book's solution markers and show plain-markdown exercises.
+# Delete these lines to release the chapters exactly as they are; grading works either way.
+from nbgrader.converters import GenerateAssignment
+from helpers.teach.course import TidyExercises
+
+c.GenerateAssignment.preprocessors = (
+    [TidyExercises] + list(GenerateAssignment.class_traits()["preprocessors"].default()))
+'''
+
+GRADE_CONFIG = '''
+# A passing check returns True; nbgrader would try to read it as partial credit. Drop it
+# after execution so that a passing check always scores its points.
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute
+from helpers.teach.course import DropCheckResults
+
+_steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+_steps.insert(_steps.index(Execute) + 1, DropCheckResults)
+c.Autograde.autograde_preprocessors = _steps
+'''
+
+
+
+def make_course(course: Path, book: Path = Path("book"), chapters: list[str] | None = None,
+                tidy: bool = True, profile: str = "ci", timeout: int = 900) -> list[Path]:
+    """Set up (or refresh) an nbgrader course: ``nbgrader_config.py`` and ``source/<ch>/<ch>.ipynb``.
+
+    The chapters are copied as they are, solutions and all: nbgrader's source is the
+    instructor version. Returns the notebooks written.
+    """
+    course, book = Path(course), Path(book)
+    if not book.is_dir():
+        raise ValueError(f"expected the book's folder of chapters, got {book}")
+    if profile not in ("ci", "laptop", "full"):
+        raise ValueError(f"profile must be ci, laptop or full; got {profile!r}")
+    available = {path.stem: path for path in chapters_with_exercises(book)}
+    names = list(chapters) if chapters else sorted(available)
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        raise ValueError(f"no chapter with exercises called {', '.join(unknown)} in {book}; "
+                         f"expected one of: {', '.join(sorted(available)) or '(none yet)'}")
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(
+        course_id=COURSE_ID, code_stub=CODE_STUB, text_stub=TEXT_STUB, timeout=int(timeout),
+        profile=profile, grade=GRADE_CONFIG, tidy=TIDY_CONFIG if tidy else ""))
+    written = []
+    for name in names:
+        target = course / "source" / name / f"{name}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(available[name], target)
+        written.append(target)
+    return written
+
+
+def student_seed(student_id: str) -> int:
+    """A seed of its own for each student (stable, from the id): ``BOOK_SEED`` for a class."""
+    if not isinstance(student_id, str) or not student_id.strip():
+        raise ValueError(f"expected a non-empty student id, got {student_id!r}")
+    return int(hashlib.sha256(student_id.strip().encode()).hexdigest(), 16) % 1_000_000
+
+

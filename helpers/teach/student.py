@@ -1,0 +1,136 @@
+"""Student versions (solutions removed) and clean notebooks (outputs stripped).
+
+The student version is made with nbgrader's own preprocessors (``ClearSolutions`` with the
+book's stub, ``ClearOutput``), so ``make student`` and ``nbgrader generate_assignment`` remove
+exactly the same text. In both, the book's solution markers are dropped and each exercise
+directive becomes plain markdown, which reads better in Jupyter than raw MyST.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+from pathlib import Path
+
+from .exercises import (CODE_STUB, EXERCISE_RE, TEXT_STUB, _source, find_exercises)
+
+
+def _plain_exercise(text: str, number: int) -> str:
+    """```{exercise} Title ...``` as plain markdown: **Exercise N: Title** and the question."""
+    def replace(match):
+        body = "\n".join(line for line in match["body"].split("\n")
+                         if not re.match(r"^:[\w-]+:", line)).strip("\n")
+        title = match["title"].strip()
+        heading = f"**Exercise {number}" + (f": {title}**" if title else "**")
+        return f"{heading}\n\n{body}"
+
+    return EXERCISE_RE.sub(replace, text, count=1)
+
+
+def tidy_exercises(nb):
+    """Drop the solution markers (and anything but the answer between them); plain exercises.
+
+    Works on a copy-free basis: the notebook passed in is changed and returned.
+    """
+    exercises = find_exercises(nb)
+    drop = set()
+    for number, ex in enumerate(exercises, start=1):
+        cell = nb["cells"][ex.question]
+        cell["source"] = _plain_exercise(_source(cell), number)
+        if ex.start is not None and ex.end is not None:
+            drop |= {ex.start, ex.end, *ex.others}
+    nb["cells"] = [cell for index, cell in enumerate(nb["cells"]) if index not in drop]
+    return nb
+
+
+def _nbgrader_preprocessors():
+    from nbgrader.preprocessors import ClearOutput, ClearSolutions
+
+    return [ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB), ClearOutput()]
+
+
+def student_cell(cell):
+    """One cell as a student sees it (solution regions replaced by the stub)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata["kernelspec"] = {"language": "python"}
+    return student_notebook(nb, tidy=False)["cells"][0]
+
+
+def student_notebook(nb, tidy: bool = True):
+    """The student version: nbgrader's ClearSolutions (book stub) and ClearOutput, then tidy."""
+    nb = copy.deepcopy(nb)
+    for preprocessor in _nbgrader_preprocessors():
+        nb, _ = preprocessor.preprocess(nb, {})
+    if tidy:
+        tidy_exercises(nb)
+    nb["metadata"].pop("widgets", None)
+    return nb
+
+
+def write_student_versions(src: Path, dest: Path) -> list[Path]:
+    """Write the student version of every notebook in ``src`` to ``dest``; copy its asset folders."""
+    import nbformat
+
+    src, dest = Path(src), Path(dest)
+    if not src.is_dir():
+        raise ValueError(f"expected a folder of notebooks, got {src}")
+    if dest.resolve() == src.resolve():
+        raise ValueError("the student folder must differ from the source folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(src.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        nbformat.write(student_notebook(nb), dest / path.name)
+        written.append(dest / path.name)
+    for folder in sorted(p for p in src.iterdir() if p.is_dir()):
+        if not folder.name.startswith((".", "_")) and folder.name != "__pycache__":
+            shutil.copytree(folder, dest / folder.name, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return written
+
+
+# --------------------------------------------------------------------------------------------
+# Committed notebooks carry no outputs
+# --------------------------------------------------------------------------------------------
+def strip_notebook(nb) -> bool:
+    """Clear outputs and execution counts (but of ``keep_output`` cells); True if it changed."""
+    changed = False
+    if "widgets" in nb.get("metadata", {}):
+        del nb["metadata"]["widgets"]
+        changed = True
+    for cell in nb["cells"]:
+        metadata = cell.get("metadata", {})
+        if "execution" in metadata:  # timings written by nbclient / JupyterLab
+            del metadata["execution"]
+            changed = True
+        if cell["cell_type"] != "code" or metadata.get("keep_output"):
+            continue
+        if cell.get("outputs"):
+            cell["outputs"] = []
+            changed = True
+        if cell.get("execution_count") is not None:
+            cell["execution_count"] = None
+            changed = True
+    return changed
+
+
+def strip_folder(folder: Path) -> list[Path]:
+    """Strip every notebook under ``folder`` in place; return the ones that changed."""
+    import nbformat
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"expected a folder of notebooks, got {folder}")
+    changed = []
+    for path in sorted(folder.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        if strip_notebook(nb):
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
+
+
