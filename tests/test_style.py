@@ -1,0 +1,70 @@
+"""Code a reader sees fits the rendered column and reads in short steps.
+
+``ruff check helpers book`` (settings in pyproject.toml: 88 characters, pyflakes) covers
+helpers/ and the chapters' code cells; a chapter's code cell holds at most 15 lines
+(CONTRIBUTING.md), so each cell does one thing the markdown above it explains. Hidden
+cells count too: Colab and Jupyter readers unfold them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+MAX_CELL_LINES = 15
+
+
+def _ruff() -> list[str]:
+    """ruff from the venv that runs the tests (installed by the `test` extra)."""
+    beside = Path(sys.executable).with_name("ruff")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("ruff")
+    assert found, "ruff is not installed: pip install -e '.[test]'"
+    return [found]
+
+
+def test_helpers_and_chapter_code_pass_ruff():
+    result = subprocess.run(
+        _ruff() + ["check", "--no-cache", "helpers", "book"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_ruff_catches_a_long_line(tmp_path):
+    """The check above can fail: a 100-character line in a notebook cell is reported."""
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("x = " + "1 + " * 24 + "1")]
+    )
+    nbformat.write(nb, tmp_path / "long.ipynb")
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    result = subprocess.run(
+        _ruff() + ["check", "--no-cache", "long.ipynb"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "E501" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_code_cells_are_short(path):
+    nb = nbformat.read(path, as_version=4)
+    long = [
+        (index, len(cell.source.splitlines()))
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and len(cell.source.splitlines()) > MAX_CELL_LINES
+    ]
+    assert not long, (
+        f"{path.name}: cells (index, lines) over {MAX_CELL_LINES} lines: {long}"
+    )
