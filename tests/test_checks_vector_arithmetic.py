@@ -11,16 +11,16 @@ from helpers.checks import vector_arithmetic as checks
 
 
 # -- Exercise 1: predict what subtracting the bold vector does ---------------------------------
-def test_exercise_1_prediction_that_matches_the_run_passes():
-    assert checks.exercise_1("regular", 0.83, 0.08)
-    assert checks.exercise_1(" Bold", 0.2, 0.1)
+def test_exercise_1_prediction_that_matches_the_run_passes(passes):
+    passes(checks.exercise_1, "regular", 0.83, 0.08)
+    passes(checks.exercise_1, " Bold", 0.2, 0.1)
 
 
-def test_exercise_1_is_judged_against_the_unchanged_decoding():
+def test_exercise_1_is_judged_against_the_unchanged_decoding(passes):
     # 55% regular looks like "most", but it is only 5 points above the unedited 50%.
     with pytest.raises(ExerciseIncorrect, match="against 50% unchanged"):
         checks.exercise_1("regular", 0.55, 0.50)
-    assert checks.exercise_1("regular", 0.55, 0.15)
+    passes(checks.exercise_1, "regular", 0.55, 0.15)
 
 
 @pytest.mark.parametrize("answer", [None, ...])
@@ -37,7 +37,7 @@ def test_exercise_1_wrong_prediction_gives_the_measured_rate_and_why():
 
 
 def test_exercise_1_unknown_word_says_what_is_expected():
-    with pytest.raises(ExerciseIncorrect, match='"regular" or "bold"'):
+    with pytest.raises(ExerciseIncorrect, match="should be one of 'regular', 'bold'"):
         checks.exercise_1("thin", 0.8)
 
 
@@ -52,8 +52,8 @@ def attribute_vector_solution(codes, has_attribute):
     return codes[has_attribute].mean(axis=0) - codes[~has_attribute].mean(axis=0)
 
 
-def test_exercise_2_solution_passes():
-    assert checks.exercise_2(attribute_vector_solution)
+def test_exercise_2_solution_passes(passes):
+    passes(checks.exercise_2, attribute_vector_solution)
 
 
 def test_exercise_2_none_and_stub_are_not_done():
@@ -86,8 +86,8 @@ def slant_solution(images):
     return -(w * r * c).sum(axis=(1, 2)) / (w * r * r).sum(axis=(1, 2))
 
 
-def test_exercise_3_solution_passes():
-    assert checks.exercise_3(slant_solution)
+def test_exercise_3_solution_passes(passes):
+    passes(checks.exercise_3, slant_solution)
 
 
 def test_exercise_3_none_and_stub_are_not_done():
@@ -117,14 +117,14 @@ def test_exercise_3_test_bars_lean_as_their_shear_says():
 # -- The judges' input checks (no training) ----------------------------------------------------
 @pytest.mark.parametrize("heads", [{}, None, {"bold": 1}, {"bold": True}, {"not a name": 2}, ["bold"]])
 def test_build_judge_rejects_bad_heads(heads):
-    from helpers.models.judges import build_judge
+    from helpers.measure.judges import build_judge
 
     with pytest.raises(ValueError, match="head|heads"):
         build_judge(heads)
 
 
 def test_judge_has_one_softmax_head_per_question():
-    from helpers.models.judges import build_judge, judge_accuracy, judge_verdicts
+    from helpers.measure.judges import build_judge, judge_accuracy, judge_verdicts
 
     judge = build_judge({"bold": 2, "family": 3})
     images = np.random.default_rng(0).random((5, 28, 28, 1)).astype(np.float32)

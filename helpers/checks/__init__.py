@@ -75,7 +75,7 @@ def passed(exercise: str, message: str) -> Passed:
 
 def call_answer(exercise: str, function, *args, what: str = "your function", **kwargs):
     """Call the student's function, turning the blank stub and crashes into kind messages."""
-    if function is None:
+    if function is None or function is Ellipsis:
         raise ExerciseNotDone(exercise, f"{what} is not written yet.",
                               "write it in the cell above, then run that cell again.")
     if not callable(function):

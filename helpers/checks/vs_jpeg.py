@@ -3,25 +3,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ExerciseIncorrect, call_answer, passed, require_answer
+from . import ExerciseIncorrect, Passed, call_answer, passed, require_number
 
-EXERCISE_1 = "Exercise 1 (bytes of a black JPEG)"
-EXERCISE_2 = "Exercise 2 (empirical entropy)"
-EXERCISE_3 = "Exercise 3 (cost of a shared decoder)"
+EX1 = "Exercise vs-jpeg-ex1"
+EX2 = "Exercise vs-jpeg-ex2"
+EX3 = "Exercise vs-jpeg-ex3"
 
 
 def _blank_jpeg_bytes() -> int:
-    from ..codec import jpeg_encode
+    from ..measure.codec import jpeg_encode
 
     return len(jpeg_encode(np.zeros((28, 28, 1), np.float32), quality=50))
 
 
-def exercise_1(blank_file_bytes) -> bool:
-    guess = require_answer(EXERCISE_1, blank_file_bytes, "blank_file_bytes")
-    try:
-        guess = float(guess)
-    except (TypeError, ValueError):
-        raise ExerciseIncorrect(EXERCISE_1, f"blank_file_bytes should be a number of bytes; got {guess!r}.") from None
+def exercise_1(blank_file_bytes) -> Passed:
+    guess = require_number(EX1, blank_file_bytes, "blank_file_bytes", hint="a number of bytes, e.g. 500.")
     actual = _blank_jpeg_bytes()
     if abs(guess - actual) > 0.15 * actual:
         if guess < actual / 2:
@@ -29,9 +25,9 @@ def exercise_1(blank_file_bytes) -> bool:
                     "quantisation (69 bytes), Huffman (about 216 bytes), size and JFIF tags.")
         else:
             hint = "the payload of a black image is only a few bytes; nearly all of the file is headers."
-        raise ExerciseIncorrect(EXERCISE_1, f"your estimate {guess:g} bytes is off by {guess - actual:+.0f} "
+        raise ExerciseIncorrect(EX1, f"your estimate {guess:g} bytes is off by {guess - actual:+.0f} "
                                 f"bytes; the file has {actual} bytes.", hint)
-    return passed(EXERCISE_1, f"the file has {actual} bytes, nearly all headers: "
+    return passed(EX1, f"the file has {actual} bytes, nearly all headers: "
                   f"{8 * actual / 784:.1f} bits per pixel for a picture with no content.")
 
 
@@ -41,18 +37,15 @@ def _entropy(symbols) -> float:
     return float(-(p * np.log2(p)).sum())
 
 
-def exercise_2(entropy_per_symbol) -> bool:
+def exercise_2(entropy_per_symbol) -> Passed:
     cases = [np.array([0, 1, 2, 3] * 4), np.array([7] * 9), np.array([0, 0, 0, 1, -2, -2, 5, 0])]
     for symbols in cases:
-        got = call_answer(EXERCISE_2, entropy_per_symbol, symbols.copy(), what="entropy_per_symbol")
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            raise ExerciseIncorrect(EXERCISE_2, f"it should return one number; got {type(got).__name__}.",
-                                    "sum over the distinct symbols to get a single value.") from None
+        got = require_number(EX2, call_answer(EX2, entropy_per_symbol, symbols.copy(), what="entropy_per_symbol"),
+                             "entropy_per_symbol(symbols)", finite=False,
+                             hint="sum over the distinct symbols to get a single value.")
         expected = _entropy(symbols)
         if not np.isfinite(got):
-            raise ExerciseIncorrect(EXERCISE_2, f"for {symbols.tolist()} it returned {got}.",
+            raise ExerciseIncorrect(EX2, f"for {symbols.tolist()} it returned {got}.",
                                     "use only the symbols that occur (p > 0): log2(0) is -inf.")
         if abs(got - expected) > 1e-6:
             hint = "count how often each symbol occurs (np.unique(..., return_counts=True)), divide by the total."
@@ -60,20 +53,16 @@ def exercise_2(entropy_per_symbol) -> bool:
                 hint = "that is the entropy in nats: use np.log2, not np.log."
             elif abs(got + expected) < 1e-6 and expected > 0:
                 hint = "the sign: entropy is minus the sum of p·log2 p, which is ≥ 0."
-            raise ExerciseIncorrect(EXERCISE_2, f"for {symbols.tolist()} expected {expected:.4f} bits per "
+            raise ExerciseIncorrect(EX2, f"for {symbols.tolist()} expected {expected:.4f} bits per "
                                     f"symbol; got {got:.4f}.", hint)
-    return passed(EXERCISE_2, "2 bits for four equally likely symbols, 0 for a constant: bits per symbol.")
+    return passed(EX2, "2 bits for four equally likely symbols, 0 for a constant: bits per symbol.")
 
 
-def exercise_3(decoder_bpp) -> bool:
+def exercise_3(decoder_bpp) -> Passed:
     cases = [(41_665, 1_000, 32), (10_000, 1, 16), (500_000, 1_000_000, 32)]
     for n_parameters, n_images, bits in cases:
-        got = call_answer(EXERCISE_3, decoder_bpp, n_parameters, n_images, bits_per_parameter=bits,
-                          what="decoder_bpp")
-        try:
-            got = float(got)
-        except (TypeError, ValueError):
-            raise ExerciseIncorrect(EXERCISE_3, f"it should return a number; got {type(got).__name__}.") from None
+        got = require_number(EX3, call_answer(EX3, decoder_bpp, n_parameters, n_images, bits_per_parameter=bits,
+                                              what="decoder_bpp"), "decoder_bpp(...)")
         expected = n_parameters * bits / (n_images * 784)
         if abs(got - expected) <= 1e-9 + 1e-6 * expected:
             continue
@@ -84,6 +73,6 @@ def exercise_3(decoder_bpp) -> bool:
             hint = "use bits_per_parameter, not a fixed 32."
         elif abs(got - expected * n_images) <= 1e-6 * expected * n_images:
             hint = "the decoder is shared: divide by the number of images."
-        raise ExerciseIncorrect(EXERCISE_3, f"for {n_parameters:,} weights of {bits} bits shared by "
+        raise ExerciseIncorrect(EX3, f"for {n_parameters:,} weights of {bits} bits shared by "
                                 f"{n_images:,} images expected {expected:.4g} bpp; got {got:.4g}.", hint)
-    return passed(EXERCISE_3, "sent once, the decoder's cost per pixel falls as 1 / number of images.")
+    return passed(EX3, "sent once, the decoder's cost per pixel falls as 1 / number of images.")
