@@ -133,3 +133,16 @@ def test_bad_inputs_to_measurements_raise_value_error(trained):
         negative_elbo(object(), _images(2))
     with pytest.raises(ValueError, match="codes must"):
         model.decode(np.zeros((2, 5)))
+
+
+def test_a_saved_model_loads_back_with_the_same_layers_beta_and_weights(tmp_path):
+    from helpers.models import same_layers
+    from helpers.models.vae import VariationalAutoencoder
+
+    model = build_vae(2, hidden_units=8, beta=2.0, seed=3)
+    model(_images(2))
+    model.save(tmp_path / "vae.keras")
+    loaded = keras.saving.load_model(tmp_path / "vae.keras", compile=False)
+    assert isinstance(loaded, VariationalAutoencoder) and loaded.beta == 2.0
+    same_layers(model, loaded)
+    np.testing.assert_allclose(loaded.encode(_images(3))[0], model.encode(_images(3))[0])

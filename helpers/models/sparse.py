@@ -65,7 +65,8 @@ class L1Penalty(keras.layers.Layer):
         self.weight = _non_negative(weight, "weight")
 
     def call(self, codes):
-        self.add_loss(self.weight * keras.ops.mean(keras.ops.sum(keras.ops.abs(codes), axis=-1)))
+        per_image = keras.ops.sum(keras.ops.abs(codes), axis=-1)
+        self.add_loss(self.weight * keras.ops.mean(per_image))
         return codes
 
     def get_config(self):

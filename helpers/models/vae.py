@@ -1,237 +1,194 @@
 """The variational autoencoder, as the chapter "The variational autoencoder" builds it.
 
 The encoder maps an image to two vectors, the means ``z_mean`` (μ) and the log-variances
-``z_log_var`` (log σ²) of a diagonal Gaussian q(z | x). A code is *sampled* from it with the
-reparameterisation trick, z = μ + σ·ε with ε ~ N(0, I) drawn by ``keras.random`` from a
-``SeedGenerator``, so gradients reach μ and σ. The decoder maps a code to one *logit* per pixel:
-a Bernoulli distribution p(x | z) over each grey pixel in [0, 1].
+``z_log_var`` (log σ²) of a diagonal Gaussian q(z | x). A code is *sampled* from it with
+the reparameterisation trick, z = μ + σ·ε with ε ~ N(0, I) drawn by ``keras.random``
+from a ``SeedGenerator``, so gradients reach μ and σ. The decoder maps a code to one
+*logit* per pixel: a Bernoulli distribution p(x | z) over each grey pixel in [0, 1].
 
 The loss is the negative ELBO in nats per image::
 
     −ELBO(x) = −E_q[log p(x | z)] + β · KL(q(z | x) ‖ N(0, I))
              = (binary cross-entropy summed over the 784 pixels) + β · (analytic KL)
 
-With grey pixels the Bernoulli "log-likelihood" is a cross-entropy, not the log of a density
-over [0, 1] (the continuous Bernoulli would add a normalising term); it is the usual choice on
-MNIST and what papers report, so the numbers compare.
+With grey pixels the Bernoulli "log-likelihood" is a cross-entropy, not the log of a
+density over [0, 1] (the continuous Bernoulli would add a normalising term); it is the
+usual choice on MNIST and what papers report, so the numbers compare.
 
 Everything is plain Keras 3 (``keras.ops``, ``keras.random``): the same code trains on
-TensorFlow, JAX and PyTorch. No ``GradientTape``.
+TensorFlow, JAX and PyTorch. No ``GradientTape``. This module imports Keras when it is
+imported (it defines Keras classes); ``import helpers`` and ``import helpers.models`` do
+not import it.
 
-API (used by the chapters "The variational autoencoder" and "Vector arithmetic"):
+API:
 
 * ``build_vae(latent_size, hidden_units=256, beta=1.0, conv=False, seed=None)`` →
-  a compiled-ready :class:`VariationalAutoencoder`; ``model.encoder`` (image → [z_mean,
+  a compiled :class:`VariationalAutoencoder`; ``model.encoder`` (image → [z_mean,
   z_log_var]), ``model.decoder`` (code → logits, shape (N, 28, 28, 1)).
-* ``model.fit(images, epochs=…)`` (no targets: the images are their own targets); the history
-  holds ``loss`` (the negative ELBO, β-weighted, nats per image), ``reconstruction`` and ``kl``.
+* ``model.fit(images, epochs=…)`` (no targets: the images are their own targets); the
+  history holds ``loss`` (the negative ELBO, β-weighted, nats per image),
+  ``reconstruction`` and ``kl``.
 * ``model.encode(images)`` → (z_mean, z_log_var) as NumPy; ``model.decode(codes)`` →
   pixel probabilities in [0, 1] (NumPy); ``model.reconstruct(images)`` decodes the means.
-* ``negative_elbo(model, images, samples=1)`` and ``importance_weighted_nll(model, images,
-  k=100)``: held-out nats per image (floats); ``elbo_terms`` gives the parts, with the KL of
-  each latent dimension; ``kl_divergence`` is the analytic KL per dimension.
+* ``negative_elbo(model, images, samples=1)`` and ``importance_weighted_nll(model,
+  images, k=100)``: held-out nats per image (floats); ``elbo_terms`` gives the parts, with
+  the KL of each latent dimension; ``kl_divergence`` is the analytic KL per dimension.
 """
 from __future__ import annotations
 
-from .._validate import non_negative, whole_number
 import math
 
+import keras
 import numpy as np
+from keras import layers, ops
 
-from .._validate import as_image_batch
+from .._validate import as_image_batch, non_negative, whole_number
 
 IMAGE_SHAPE = (28, 28, 1)
 LOG_2PI = math.log(2.0 * math.pi)
 
 __all__ = ["Sampling", "VariationalAutoencoder", "build_vae", "build_vae_encoder",
-           "build_vae_decoder", "kl_divergence", "bernoulli_log_likelihood", "elbo_terms",
-           "negative_elbo", "importance_weighted_nll"]
+           "build_vae_decoder", "kl_divergence", "bernoulli_log_likelihood",
+           "elbo_terms", "negative_elbo", "importance_weighted_nll"]
 
 
-def _check_size(name: str, value) -> int:
-    return whole_number(value, name)
-
-
-def _check_beta(beta) -> float:
-    return non_negative(beta, "beta")
-
-
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The two formulas: analytic KL and the Bernoulli log-likelihood (keras.ops, any backend)
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def kl_divergence(z_mean, z_log_var):
     """KL(N(μ, σ²) ‖ N(0, 1)) of each latent dimension, in nats: ½(μ² + σ² − 1 − log σ²).
 
-    Same shape as its inputs (sum over the last axis for the KL of a whole code). Works on
-    NumPy arrays and backend tensors (it is written with ``keras.ops``).
+    Same shape as its inputs (sum over the last axis for the KL of a whole code). Works
+    on NumPy arrays and backend tensors (it is written with ``keras.ops``).
     """
-    from keras import ops
-
     return 0.5 * (ops.square(z_mean) + ops.exp(z_log_var) - 1.0 - z_log_var)
 
 
 def bernoulli_log_likelihood(images, logits):
-    """log p(x | z) of each image in nats: Σ_pixels x·l − softplus(l), with l the logits.
+    """log p(x | z) of each image in nats: Σ_pixels x·l − softplus(l), l the logits.
 
-    This is minus the binary cross-entropy summed over pixels, written in the stable form that
-    never takes log(0). Shape (N,).
+    This is minus the binary cross-entropy summed over pixels, written in the stable form
+    that never takes log(0). Shape (N,).
     """
-    from keras import ops
-
     per_pixel = images * logits - ops.softplus(logits)
     return ops.sum(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=1)
 
 
-# ---------------------------------------------------------------------------------------------
-# The model
-# ---------------------------------------------------------------------------------------------
-def _keras():
-    import keras
+# --------------------------------------------------------------------------------------
+# The model: the chapter's two classes
+# --------------------------------------------------------------------------------------
+@keras.saving.register_keras_serializable(package="book")
+class Sampling(layers.Layer):
+    """z = μ + σ·ε with ε ~ N(0, I): random, yet differentiable in μ and σ.
 
-    return keras
+    The randomness is an input (ε) rather than a step of the computation, so z is a plain
+    differentiable function of μ and log σ²: ∂z/∂μ = 1 and ∂z/∂log σ² = ½σε. ε comes
+    from ``keras.random.normal`` driven by a ``SeedGenerator`` (reproducible, any backend).
+    """
 
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(seed)
 
-def _define_classes():
-    keras = _keras()
-    from keras import ops
-
-    @keras.saving.register_keras_serializable(package="book")
-    class Sampling(keras.layers.Layer):
-        """z = μ + σ·ε with ε ~ N(0, I): the reparameterisation trick.
-
-        The randomness is an input (ε) rather than a step of the computation, so z is a plain
-        differentiable function of μ and log σ²: ∂z/∂μ = 1 and ∂z/∂log σ² = ½σε. ε comes from
-        ``keras.random.normal`` driven by a ``SeedGenerator`` (reproducible, any backend).
-        """
-
-        def __init__(self, seed=None, **kwargs):
-            super().__init__(**kwargs)
-            self.seed = seed
-            self.seed_generator = keras.random.SeedGenerator(seed)
-
-        def call(self, inputs):
-            z_mean, z_log_var = inputs
-            noise = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
-            return z_mean + ops.exp(0.5 * z_log_var) * noise
-
-        def get_config(self):
-            return {**super().get_config(), "seed": self.seed}
-
-    @keras.saving.register_keras_serializable(package="book")
-    class VariationalAutoencoder(keras.Model):
-        """Encoder → (μ, log σ²) → sampled code → decoder → logits; loss = −ELBO (nats/image).
-
-        ``call`` samples a code, adds the KL of the batch (mean over images, summed over latent
-        dimensions) with ``add_loss``, and returns the decoder's logits. ``compute_loss`` adds
-        the reconstruction term (binary cross-entropy summed over pixels) and weighs the KL by
-        ``beta``: β = 1 is the ELBO, β > 1 pulls codes harder towards the prior.
-        """
-
-        def __init__(self, encoder, decoder, beta=1.0, seed=None, **kwargs):
-            super().__init__(**kwargs)
-            self.encoder = encoder
-            self.decoder = decoder
-            self.beta = _check_beta(beta)
-            self.seed = seed
-            self.sampling = Sampling(seed=seed, name="sampling")
-            self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
-            self.kl_tracker = keras.metrics.Mean(name="kl")
-
-        @property
-        def latent_size(self) -> int:
-            return int(self.decoder.inputs[0].shape[-1])
-
-        def call(self, images, training=False):
-            z_mean, z_log_var = self.encoder(images, training=training)
-            codes = self.sampling([z_mean, z_log_var])
-            self.add_loss(ops.mean(ops.sum(kl_divergence(z_mean, z_log_var), axis=1)))
-            return self.decoder(codes, training=training)
-
-        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-            reconstruction = -ops.mean(bernoulli_log_likelihood(ops.cast(x, y_pred.dtype), y_pred))
-            kl = ops.sum(self.losses)  # the KL term that ``call`` added
-            self.reconstruction_tracker.update_state(reconstruction)
-            self.kl_tracker.update_state(kl)
-            return reconstruction + self.beta * kl
-
-        # -- NumPy conveniences for the chapters (batched, no sampling) ------------------------
-        def encode(self, images, batch_size: int = 1000):
-            """(z_mean, z_log_var) of each image as NumPy arrays of shape (N, latent_size)."""
-            images = as_image_batch(images).reshape(-1, *IMAGE_SHAPE)
-            parts = [self.encoder(images[i:i + batch_size], training=False)
-                     for i in range(0, len(images), batch_size)]
-            return (np.concatenate([ops.convert_to_numpy(p[0]) for p in parts]),
-                    np.concatenate([ops.convert_to_numpy(p[1]) for p in parts]))
-
-        def decode(self, codes, batch_size: int = 1000):
-            """Pixel probabilities in [0, 1] (the Bernoulli means), shape (N, 28, 28, 1)."""
-            codes = np.asarray(codes, dtype=np.float32)
-            if codes.ndim != 2 or codes.shape[1] != self.latent_size or not np.all(np.isfinite(codes)):
-                raise ValueError(f"codes must be finite, of shape (N, {self.latent_size}); "
-                                 f"got shape {codes.shape}")
-            return np.concatenate([
-                ops.convert_to_numpy(ops.sigmoid(self.decoder(codes[i:i + batch_size], training=False)))
-                for i in range(0, len(codes), batch_size)])
-
-        def reconstruct(self, images):
-            """Decode the mean code μ of each image: the VAE's 'best guess' reconstruction."""
-            return self.decode(self.encode(images)[0])
-
-        def get_config(self):
-            return {**super().get_config(), "beta": self.beta, "seed": self.seed,
-                    "encoder": keras.saving.serialize_keras_object(self.encoder),
-                    "decoder": keras.saving.serialize_keras_object(self.decoder)}
-
-        @classmethod
-        def from_config(cls, config):
-            config = dict(config)
-            encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-            decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-            return cls(encoder, decoder, **config)
-
-    for cls in (Sampling, VariationalAutoencoder):  # documented and pickled under their plain names
-        cls.__qualname__ = cls.__name__
-        cls.__module__ = __name__
-    return Sampling, VariationalAutoencoder
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        noise = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.exp(0.5 * z_log_var) * noise
 
 
-_CLASSES = None
+@keras.saving.register_keras_serializable(package="book")
+class VariationalAutoencoder(keras.Model):
+    """Encoder → (μ, log σ²) → sampled code → decoder → logits; loss = −ELBO in nats.
+
+    ``call`` samples a code, adds the KL of the batch (mean over images, summed over
+    latent dimensions) with ``add_loss``, and returns the decoder's logits.
+    ``compute_loss`` adds the reconstruction term (binary cross-entropy summed over
+    pixels) and weighs the KL by ``beta``: β = 1 is the ELBO, β > 1 pulls codes harder
+    towards the prior. The methods after ``compute_loss`` are NumPy conveniences for the
+    chapters and the saving protocol; the chapter shows the first three.
+    """
+
+    def __init__(self, encoder, decoder, beta=1.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder, self.decoder, self.beta = encoder, decoder, beta
+        self.sampling = Sampling(seed=seed, name="sampling")
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    def call(self, images, training=False):
+        z_mean, z_log_var = self.encoder(images, training=training)
+        kl = kl_divergence(z_mean, z_log_var)
+        self.add_loss(ops.mean(ops.sum(kl, axis=1)))  # KL of each image, batch mean
+        return self.decoder(self.sampling([z_mean, z_log_var]), training=training)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None,
+                     training=True):
+        log_likelihood = bernoulli_log_likelihood(ops.cast(x, y_pred.dtype), y_pred)
+        reconstruction, kl = -ops.mean(log_likelihood), ops.sum(self.losses)
+        self.reconstruction_tracker.update_state(reconstruction)
+        self.kl_tracker.update_state(kl)
+        return reconstruction + self.beta * kl
+
+    @property
+    def latent_size(self) -> int:
+        return int(self.decoder.inputs[0].shape[-1])
+
+    def encode(self, images, batch_size: int = 1000):
+        """(z_mean, z_log_var) of each image as NumPy arrays, each (N, latent_size)."""
+        images = as_image_batch(images).reshape(-1, *IMAGE_SHAPE)
+        parts = [self.encoder(images[i:i + batch_size], training=False)
+                 for i in range(0, len(images), batch_size)]
+        return (np.concatenate([ops.convert_to_numpy(p[0]) for p in parts]),
+                np.concatenate([ops.convert_to_numpy(p[1]) for p in parts]))
+
+    def decode(self, codes, batch_size: int = 1000):
+        """Pixel probabilities in [0, 1] (the Bernoulli means), shape (N, 28, 28, 1)."""
+        codes = np.asarray(codes, dtype=np.float32)
+        if (codes.ndim != 2 or codes.shape[1] != self.latent_size
+                or not np.all(np.isfinite(codes))):
+            raise ValueError(f"codes must be finite, of shape (N, {self.latent_size}); "
+                             f"got shape {codes.shape}")
+        logits = [self.decoder(codes[i:i + batch_size], training=False)
+                  for i in range(0, len(codes), batch_size)]
+        return np.concatenate([ops.convert_to_numpy(ops.sigmoid(l)) for l in logits])
+
+    def reconstruct(self, images):
+        """Decode the mean code μ of each image: the VAE's 'best guess' reconstruction."""
+        return self.decode(self.encode(images)[0])
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta,
+                "seed": self.sampling.get_config()["seed"],
+                "encoder": keras.saving.serialize_keras_object(self.encoder),
+                "decoder": keras.saving.serialize_keras_object(self.decoder)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
+        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
+        return cls(encoder, decoder, **config)
 
 
-def _classes():
-    global _CLASSES
-    if _CLASSES is None:
-        _CLASSES = _define_classes()
-    return _CLASSES
-
-
-def __getattr__(name):  # Sampling and VariationalAutoencoder are defined when first asked for
-    if name == "Sampling":
-        return _classes()[0]
-    if name == "VariationalAutoencoder":
-        return _classes()[1]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Builders
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def build_vae_encoder(latent_size: int, hidden_units: int = 256, conv: bool = False):
     """Image (28, 28, 1) → [z_mean, z_log_var], each (N, latent_size).
 
-    Dense: flatten → ``hidden_units`` ReLU → two linear heads. ``conv=True``: two stride-2 3×3
-    convolutions (32, 64 channels; 28 → 14 → 7) → flatten → ``hidden_units`` ReLU → two heads.
+    Dense (the chapter's): flatten → ``hidden_units`` ReLU → two linear heads.
+    ``conv=True``: two stride-2 3×3 convolutions (32, 64 channels; 28 → 14 → 7) →
+    flatten → ``hidden_units`` ReLU → two heads.
     """
-    keras = _keras()
-    from keras import layers
-
-    latent_size = _check_size("latent_size", latent_size)
-    hidden_units = _check_size("hidden_units", hidden_units)
-    image = keras.Input(shape=IMAGE_SHAPE, name="image")
+    latent_size = whole_number(latent_size, "latent_size")
+    hidden_units = whole_number(hidden_units, "hidden_units")
+    image = keras.Input(shape=(28, 28, 1), name="image")
     x = image
     if conv:
-        x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu", name="conv_1")(x)
-        x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu", name="conv_2")(x)
+        x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu",
+                          name="conv_1")(x)
+        x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu",
+                          name="conv_2")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(hidden_units, activation="relu", name="encoder_hidden")(x)
     z_mean = layers.Dense(latent_size, name="z_mean")(x)
@@ -240,76 +197,68 @@ def build_vae_encoder(latent_size: int, hidden_units: int = 256, conv: bool = Fa
 
 
 def build_vae_decoder(latent_size: int, hidden_units: int = 256, conv: bool = False):
-    """Code (N, latent_size) → one logit per pixel, (N, 28, 28, 1); sigmoid gives probabilities.
+    """Code (N, latent_size) → one logit per pixel, (N, 28, 28, 1).
 
-    Dense: ``hidden_units`` ReLU → 784 linear → reshape. ``conv=True``: ``hidden_units`` ReLU →
-    7·7·64 → two stride-2 transposed convolutions (64, 32; 7 → 14 → 28) → 3×3 conv to 1 logit.
+    Dense (the chapter's): ``hidden_units`` ReLU → 784 linear → reshape. ``conv=True``:
+    ``hidden_units`` ReLU → 7·7·64 → two stride-2 transposed convolutions (64, 32;
+    7 → 14 → 28) → 3×3 conv to 1 logit. A sigmoid turns logits into probabilities.
     """
-    keras = _keras()
-    from keras import layers
-
-    latent_size = _check_size("latent_size", latent_size)
-    hidden_units = _check_size("hidden_units", hidden_units)
+    latent_size = whole_number(latent_size, "latent_size")
+    hidden_units = whole_number(hidden_units, "hidden_units")
     code = keras.Input(shape=(latent_size,), name="code")
     y = layers.Dense(hidden_units, activation="relu", name="decoder_hidden")(code)
     if conv:
         y = layers.Dense(7 * 7 * 64, activation="relu", name="decoder_grid")(y)
         y = layers.Reshape((7, 7, 64), name="to_grid")(y)
-        y = layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu", name="deconv_1")(y)
-        y = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu", name="deconv_2")(y)
+        for index, filters in enumerate((64, 32), start=1):
+            y = layers.Conv2DTranspose(filters, 3, strides=2, padding="same",
+                                       activation="relu", name=f"deconv_{index}")(y)
         logits = layers.Conv2D(1, 3, padding="same", name="logits")(y)
     else:
-        y = layers.Dense(IMAGE_SHAPE[0] * IMAGE_SHAPE[1], name="pixel_logits")(y)
-        logits = layers.Reshape(IMAGE_SHAPE, name="logits")(y)
+        y = layers.Dense(28 * 28, name="pixel_logits")(y)
+        logits = layers.Reshape((28, 28, 1), name="logits")(y)
     return keras.Model(code, logits, name="vae_decoder")
 
 
-def build_vae(latent_size: int, hidden_units: int = 256, beta: float = 1.0, conv: bool = False,
-              seed=None, learning_rate: float = 1e-3):
+def build_vae(latent_size: int, hidden_units: int = 256, beta: float = 1.0,
+              conv: bool = False, seed=None, learning_rate: float = 1e-3):
     """A :class:`VariationalAutoencoder`, compiled with Adam and ready for ``fit(images)``.
 
-    ``latent_size``: dimensions of the code; ``hidden_units``: width of the hidden layer on
-    each side; ``beta``: weight of the KL term (1 = the ELBO); ``conv``: convolutional encoder
-    and decoder instead of dense ones; ``seed``: the sampling layer's seed (``None`` follows
-    ``keras.utils.set_random_seed``).
+    ``latent_size``: dimensions of the code; ``hidden_units``: width of the hidden layer
+    on each side; ``beta``: weight of the KL term (1 = the ELBO); ``conv``: convolutional
+    encoder and decoder instead of dense ones; ``seed``: the sampling layer's seed
+    (``None`` follows ``keras.utils.set_random_seed``). Named ``vae_<latent_size>``.
     """
-    keras = _keras()
-
-    beta = _check_beta(beta)
-    model = _classes()[1](build_vae_encoder(latent_size, hidden_units, conv),
-                          build_vae_decoder(latent_size, hidden_units, conv),
-                          beta=beta, seed=seed, name=f"vae_{latent_size}")
+    beta = non_negative(beta, "beta")
+    model = VariationalAutoencoder(build_vae_encoder(latent_size, hidden_units, conv),
+                                   build_vae_decoder(latent_size, hidden_units, conv),
+                                   beta=beta, seed=seed, name=f"vae_{latent_size}")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     return model
 
 
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Held-out measurements in nats per image
-# ---------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _check_model(model):
     if not (hasattr(model, "encoder") and hasattr(model, "decoder")):
-        raise ValueError("model must have .encoder (image → [z_mean, z_log_var]) and .decoder "
-                         f"(code → logits), like build_vae's; got {type(model).__name__}")
+        raise ValueError("model must have .encoder (image → [z_mean, z_log_var]) and "
+                         ".decoder (code → logits), like build_vae's; got "
+                         f"{type(model).__name__}")
 
 
-def _check_count(name: str, value) -> int:
-    return _check_size(name, value)
+def elbo_terms(model, images, samples: int = 1, batch_size: int = 500,
+               seed: int = 0) -> dict:
+    """The two parts of the negative ELBO on ``images``, averaged over images (nats).
 
-
-def elbo_terms(model, images, samples: int = 1, batch_size: int = 500, seed: int = 0) -> dict:
-    """The two parts of the negative ELBO on ``images``, averaged over images (nats per image).
-
-    Returns ``{"reconstruction": −E_q log p(x|z) (Monte Carlo, ``samples`` codes per image),
-    "kl": analytic KL summed over dimensions, "kl_per_dimension": array (latent_size,),
-    "negative_elbo": reconstruction + kl}`` (always β = 1: the bound itself).
+    Returns ``{"reconstruction": −E_q log p(x|z) (Monte Carlo, ``samples`` codes per
+    image), "kl": analytic KL summed over dimensions, "kl_per_dimension": array
+    (latent_size,), "negative_elbo": reconstruction + kl}`` (always β = 1: the bound).
     """
-    import keras
-    from keras import ops
-
     _check_model(model)
     images = as_image_batch(images).reshape(-1, *IMAGE_SHAPE)
-    samples = _check_count("samples", samples)
-    batch_size = _check_count("batch_size", batch_size)
+    samples = whole_number(samples, "samples")
+    batch_size = whole_number(batch_size, "batch_size")
     generator = keras.random.SeedGenerator(seed)
     reconstruction, kl = [], []
     for start in range(0, len(images), batch_size):
@@ -321,7 +270,8 @@ def elbo_terms(model, images, samples: int = 1, batch_size: int = 500, seed: int
             noise = keras.random.normal(ops.shape(z_mean), seed=generator)
             codes = z_mean + ops.exp(0.5 * z_log_var) * noise
             logits = model.decoder(codes, training=False)
-            total = total + ops.convert_to_numpy(bernoulli_log_likelihood(batch, logits))
+            log_likelihood = bernoulli_log_likelihood(batch, logits)
+            total = total + ops.convert_to_numpy(log_likelihood)
         reconstruction.append(-total / samples)
     reconstruction = float(np.mean(np.concatenate(reconstruction)))
     kl_per_dimension = np.concatenate(kl).astype(np.float64).mean(axis=0)
@@ -330,31 +280,31 @@ def elbo_terms(model, images, samples: int = 1, batch_size: int = 500, seed: int
             "negative_elbo": reconstruction + float(kl_per_dimension.sum())}
 
 
-def negative_elbo(model, images, samples: int = 1, batch_size: int = 500, seed: int = 0) -> float:
+def negative_elbo(model, images, samples: int = 1, batch_size: int = 500,
+                  seed: int = 0) -> float:
     """Held-out negative ELBO in nats per image (β = 1, ``samples`` codes per image).
 
-    An upper bound on −log p(x): lower is better. With the Bernoulli likelihood on grey pixels
-    it is a cross-entropy (see the module docstring).
+    An upper bound on −log p(x): lower is better. With the Bernoulli likelihood on grey
+    pixels it is a cross-entropy (see the module docstring).
     """
-    return elbo_terms(model, images, samples=samples, batch_size=batch_size, seed=seed)["negative_elbo"]
+    terms = elbo_terms(model, images, samples=samples, batch_size=batch_size, seed=seed)
+    return terms["negative_elbo"]
 
 
-def importance_weighted_nll(model, images, k: int = 100, batch_size: int = 50, seed: int = 0) -> float:
+def importance_weighted_nll(model, images, k: int = 100, batch_size: int = 50,
+                            seed: int = 0) -> float:
     """Importance-weighted estimate of −log p(x) in nats per image (Burda et al., 2016).
 
     For each image draw ``k`` codes z_i ~ q(z | x) and take
-    −log (1/k Σ_i p(x | z_i) p(z_i) / q(z_i | x)), computed with log-sum-exp. It is a tighter
-    bound than the negative ELBO (equal at k = 1, lower in expectation for k > 1) and tends to
-    −log p(x) as k grows: if it comes out *higher* than ``negative_elbo``, something is wrong.
-    ``batch_size`` images are decoded ``k`` times at once (``batch_size · k`` codes).
+    −log (1/k Σ_i p(x | z_i) p(z_i) / q(z_i | x)), computed with log-sum-exp. It is a
+    tighter bound than the negative ELBO (equal at k = 1, lower in expectation for k > 1)
+    and tends to −log p(x) as k grows: if it comes out *higher* than ``negative_elbo``,
+    something is wrong. ``batch_size`` images are decoded ``k`` times at once.
     """
-    import keras
-    from keras import ops
-
     _check_model(model)
     images = as_image_batch(images).reshape(-1, *IMAGE_SHAPE)
-    k = _check_count("k", k)
-    batch_size = _check_count("batch_size", batch_size)
+    k = whole_number(k, "k")
+    batch_size = whole_number(batch_size, "batch_size")
     generator = keras.random.SeedGenerator(seed)
     results = []
     for start in range(0, len(images), batch_size):
@@ -367,7 +317,8 @@ def importance_weighted_nll(model, images, k: int = 100, batch_size: int = 50, s
         log_q = -0.5 * ops.sum(LOG_2PI + z_log_var[None] + ops.square(noise), axis=-1)
         log_prior = -0.5 * ops.sum(LOG_2PI + ops.square(codes), axis=-1)
         logits = model.decoder(ops.reshape(codes, (k * n, latent)), training=False)
-        repeated = np.broadcast_to(batch[None], (k, *batch.shape)).reshape(k * n, *IMAGE_SHAPE)
+        repeated = np.broadcast_to(batch[None], (k, *batch.shape))
+        repeated = repeated.reshape(k * n, *IMAGE_SHAPE)
         log_likelihood = ops.reshape(bernoulli_log_likelihood(repeated, logits), (k, n))
         log_weights = log_likelihood + log_prior - log_q  # (k, n)
         log_mean = ops.logsumexp(log_weights, axis=0) - math.log(k)
