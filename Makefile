@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine (Python 3.10+, no conda needed):
 #   make book   — create .venv, install, execute every chapter, build the HTML
 #   make test   — the same set-up, then the whole test suite (notebooks, build, browser)
+#   make check  — the unit tests and layout checks alone (no chapter, no build): ≤ 2 min
 #   make pdf    — the built book as one PDF (needs Debian's chromium)
 #   make reader — the chapters as reader notebooks (Colab, Jupyter) in _build/reader
 #   make colab  — every chapter alone on Colab's package versions (tests/test_colab.py)
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html/index.html
 
-.PHONY: book test smoke pdf reader colab student serve setup clean clean-notebooks
+.PHONY: book test check smoke pdf reader colab student serve setup clean clean-notebooks
 
 setup: $(STAMP)
 
@@ -35,6 +36,12 @@ book: $(STAMP)
 test: $(STAMP)
 	@mkdir -p _build && rm -f _build/updates-test.jsonl
 	BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-test.jsonl $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider -m "not colab" $(PYTEST_ARGS)
+
+# The fast path while editing helpers/ or tests/: everything that needs no executed chapter, no
+# built book, no browser, no Colab venv and nothing slow (markers: pyproject.toml, conftest.py).
+FAST := not notebook and not build and not browser and not slow and not colab
+check: $(STAMP)
+	$(BIN)/python -m pytest tests -m "$(FAST)" -p no:cacheprovider -q $(PYTEST_ARGS)
 
 # The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a
 # GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.train.smoke).

@@ -69,7 +69,7 @@ def number(value, what: str, minimum: float | None = None, maximum: float | None
     except (TypeError, ValueError):
         raise ValueError(f"{what} must be a number{bounds}; got {value!r}") from None
     if not np.isfinite(result):
-        raise ValueError(f"{what} must be a finite number{bounds}; got {value!r}")
+        raise ValueError(f"{what} must be a number{bounds}, not NaN or infinite; got {value!r}")
     if (minimum is not None and result < minimum) or (maximum is not None and result > maximum):
         raise ValueError(f"{what} must be a number{bounds}; got {value!r}")
     return result

@@ -20,6 +20,9 @@ import pytest
 
 from test_layout import toc_files
 
+#: Chromium over the built book (the ``built_book`` fixture also marks each test ``build``).
+pytestmark = pytest.mark.browser
+
 CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+#: A fresh venv and a wheel of the repository, then a chapter executed in it.
+pytestmark = [pytest.mark.slow, pytest.mark.notebook]
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "book" / "data.ipynb"  # the smallest chapter
 

@@ -119,10 +119,48 @@ def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject():
     assert not runtime_extra, f"environment.yml lists {sorted(runtime_extra)} that pyproject.toml does not"
 
 
-def test_ci_runs_the_readme_test_command():
-    readme = (ROOT / "README.md").read_text()
-    assert "make test" in readme and "make book" in readme
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
+def _readme_commands() -> list[list[str]]:
+    """The command lines of the README's "Two commands" block, comments dropped."""
+    section = (ROOT / "README.md").read_text().split("## Two commands", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    return [line.split("#", 1)[0].split() for line in block.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def _run_ci_with_a_fake_make(tmp_path, fail_on: str = "") -> tuple[subprocess.CompletedProcess, list[list[str]]]:
+    """Run .ci/run with `make` (and `chromium`) replaced by scripts that record their arguments."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    log = tmp_path / "make.log"
+    (fake / "make").write_text(f"""#!/bin/sh
+echo "$BOOK_PROFILE $*" >> {log}
+[ "$1" != "{fail_on}" ]
+""")
+    (fake / "chromium").write_text("#!/bin/sh\n")
+    for script in fake.iterdir():
+        script.chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, capture_output=True, text=True,
+                            timeout=60)
+    calls = [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+    return result, calls
+
+
+def test_ci_runs_the_readme_commands_in_the_ci_profile(tmp_path):
+    """CI is what the README promises a reader: its two commands, run as written."""
+    commands = _readme_commands()
+    assert ["make", "book"] in commands and ["make", "test"] in commands, commands
+    result, calls = _run_ci_with_a_fake_make(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    run = [["make", *call[1:]] for call in calls]
+    assert {call[0] for call in calls} == {"ci"}, f"CI must run every step with BOOK_PROFILE=ci: {calls}"
+    missing = [command for command in commands if command not in run]
+    assert not missing, f"CI runs {run}, not the README's {missing}"
+
+
+def test_ci_stops_at_the_first_failing_command(tmp_path):
+    result, calls = _run_ci_with_a_fake_make(tmp_path, fail_on="test")
+    assert result.returncode != 0
+    assert [call[1:] for call in calls] == [["test"]], f"CI went on after make test failed: {calls}"
 
 
 #: Words about how the book was made, which mean nothing to a reader ("the seed's model" reads

@@ -106,6 +106,7 @@ def test_a_missing_chromium_is_named_with_the_package_to_install(tmp_path):
 # --- printing (Chromium) -------------------------------------------------------------------
 
 
+@pytest.mark.browser  # Chromium prints the pages
 def test_two_page_book_prints_to_one_pdf_without_the_navigation(tmp_path):
     from pypdf import PdfReader
 
@@ -240,6 +241,7 @@ NETWORK_ERRORS = ("NewConnectionError", "Temporary failure in name resolution", 
                   "ConnectionError", "ReadTimeoutError", "Network is unreachable")
 
 
+@pytest.mark.slow  # pip resolves every requirement of the Binder image
 def test_binder_requirements_resolve_with_pip(tmp_path):
     """What repo2docker runs (pip install -r binder/requirements.txt from the repository root),
     as a dry run in a fresh venv: every requirement resolves on the package index. Needs the

@@ -264,6 +264,7 @@ def test_fixture_student_version_stops_kindly_at_its_first_exercise(tmp_path, mo
 STUDENT_CHAPTER = os.environ.get("BOOK_STUDENT_CHAPTER", "encoder")
 
 
+@pytest.mark.notebook  # executes a chapter up to its first exercise
 @pytest.mark.skipif(not (BOOK / f"{STUDENT_CHAPTER}.ipynb").exists(),
                     reason=f"book/{STUDENT_CHAPTER}.ipynb does not exist (yet)")
 def test_chapter_student_version_stops_kindly_at_its_first_exercise(tmp_path, monkeypatch):
@@ -311,12 +312,14 @@ def round_trip(course: Path, book: Path, chapter: str, env) -> dict[str, tuple[f
                 for student in ("solutions", "blank")}
 
 
+@pytest.mark.slow  # nbgrader executes the fixture notebook for two students
 def test_nbgrader_gives_the_solutions_full_marks_and_the_blank_release_zero(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(FIXTURES), os.environ.get("PYTHONPATH")])))
     scores = round_trip(tmp_path / "course", FIXTURES, "fixture", env)
     assert scores == {"solutions": (3.0, 3.0), "blank": (0.0, 3.0)}
 
 
+@pytest.mark.slow  # an nbgrader release and autograde of the fixture
 def test_plain_release_keeps_the_book_markup_and_drops_the_solutions(tmp_path):
     """`course --plain`: nbgrader's own pipeline on the chapter exactly as it is."""
     course = tmp_path / "course"
@@ -338,6 +341,8 @@ def test_course_command_refuses_unknown_chapters(tmp_path, capsys):
 ROUNDTRIP_CHAPTER = os.environ.get("BOOK_ROUNDTRIP_CHAPTER", "encoder")
 
 
+@pytest.mark.notebook  # nbgrader executes a whole chapter, twice
+@pytest.mark.slow
 def test_nbgrader_round_trip_on_a_real_chapter(tmp_path):
     """generate_assignment + autograde on a real chapter: solutions full marks, blank zero."""
     env = dict(os.environ, BOOK_PROFILE=os.environ.get("BOOK_PROFILE", "ci"))
