@@ -1,4 +1,5 @@
 """The checks of "Autoencoders at work": solutions pass, blanks and wrong answers get feedback."""
+
 import numpy as np
 import pytest
 
@@ -18,14 +19,17 @@ def test_exercise_1_blank_is_not_done():
 
 
 def test_exercise_1_wrong_prediction_explains_the_ink():
-    with pytest.raises(ExerciseIncorrect, match="ink"):
+    with pytest.raises(ExerciseIncorrect, match="little ink"):
         checks.exercise_1("yes", False)
     with pytest.raises(ExerciseIncorrect, match="one of"):
         checks.exercise_1("maybe", False)
 
 
 def test_exercise_2_solution_passes(passes):
-    passes(checks.exercise_2, lambda scores, rate: np.quantile(scores, 1 - rate, method="higher"))
+    passes(
+        checks.exercise_2,
+        lambda scores, rate: np.quantile(scores, 1 - rate, method="higher"),
+    )
     passes(checks.exercise_2, outliers.threshold_at_false_positive_rate)
 
 
@@ -45,7 +49,10 @@ def test_exercise_2_a_threshold_above_every_score_flags_too_few():
 
 
 def _auc(normal, outlier):
-    return np.mean((outlier[:, None] > normal[None, :]) + 0.5 * (outlier[:, None] == normal[None, :]))
+    return np.mean(
+        (outlier[:, None] > normal[None, :])
+        + 0.5 * (outlier[:, None] == normal[None, :])
+    )
 
 
 def test_exercise_3_solution_passes(passes):
@@ -65,4 +72,6 @@ def test_exercise_3_reversed_pairs_are_named():
 
 def test_exercise_3_ties_counted_as_zero_are_named():
     with pytest.raises(ExerciseIncorrect, match="tie"):
-        checks.exercise_3(lambda normal, outlier: np.mean(outlier[:, None] > normal[None, :]))
+        checks.exercise_3(
+            lambda normal, outlier: np.mean(outlier[:, None] > normal[None, :])
+        )

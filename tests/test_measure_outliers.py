@@ -1,5 +1,6 @@
 """Outlier scores and retrieval (helpers.measure.outliers): what each number means, on cases
 small enough to work out by hand."""
+
 import numpy as np
 import pytest
 
@@ -13,7 +14,9 @@ def test_auc_is_one_when_every_outlier_scores_higher():
 def test_auc_is_the_chance_that_an_outlier_outscores_a_normal_image():
     normal, outlier = np.array([1.0, 3.0]), np.array([2.0, 4.0])
     pairs = np.mean(outlier[:, None] > normal[None, :])  # 3 of 4 pairs
-    assert outliers.roc_auc(normal, outlier) == pytest.approx(pairs) == pytest.approx(0.75)
+    assert (
+        outliers.roc_auc(normal, outlier) == pytest.approx(pairs) == pytest.approx(0.75)
+    )
 
 
 def test_auc_below_one_half_means_outliers_score_lower():
@@ -21,7 +24,9 @@ def test_auc_below_one_half_means_outliers_score_lower():
 
 
 def test_roc_points_run_from_nothing_flagged_to_everything_flagged():
-    false_positive_rate, true_positive_rate = outliers.roc_points([0.1, 0.4], [0.3, 0.8])
+    false_positive_rate, true_positive_rate = outliers.roc_points(
+        [0.1, 0.4], [0.3, 0.8]
+    )
     assert false_positive_rate[0] == 0 and true_positive_rate[0] == 0
     assert false_positive_rate[-1] == 1 and true_positive_rate[-1] == 1
     assert np.all(np.diff(false_positive_rate) >= 0)
@@ -43,7 +48,9 @@ def test_threshold_at_rate_zero_flags_no_normal_image():
 def test_detection_report_counts_flags_by_hand():
     # threshold 0.5: normal 0.6 is a false alarm; outliers 0.7 and 0.9 caught, 0.3 missed
     report = outliers.detection_report(0.5, [0.1, 0.2, 0.6, 0.4], [0.7, 0.9, 0.3])
-    assert report == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "false_positive_rate": 0.25})
+    assert report == pytest.approx(
+        {"precision": 2 / 3, "recall": 2 / 3, "false_positive_rate": 0.25}
+    )
 
 
 def test_detection_report_with_nothing_flagged_has_precision_zero_not_an_error():
@@ -55,8 +62,12 @@ def test_precision_at_k_counts_neighbours_with_the_query_label():
     base = np.array([[0.0], [0.1], [0.2], [5.0], [5.1]])
     base_labels = np.array([0, 0, 1, 1, 1])
     # query at 0.05: nearest two are 0.0 and 0.1 (both label 0); query at 5.05: 5.0 and 5.1
-    assert outliers.precision_at_k([[0.05], [5.05]], [0, 1], base, base_labels, k=2) == 1.0
-    assert outliers.precision_at_k([[0.05]], [1], base, base_labels, k=3) == pytest.approx(1 / 3)
+    assert (
+        outliers.precision_at_k([[0.05], [5.05]], [0, 1], base, base_labels, k=2) == 1.0
+    )
+    assert outliers.precision_at_k(
+        [[0.05]], [1], base, base_labels, k=3
+    ) == pytest.approx(1 / 3)
 
 
 def test_precision_at_k_flattens_images():
@@ -79,6 +90,10 @@ def test_rate_outside_zero_to_one_is_refused(rate):
 
 def test_precision_at_k_refuses_mismatched_sizes():
     with pytest.raises(ValueError, match="numbers each"):
-        outliers.precision_at_k(np.zeros((2, 3)), [0, 1], np.zeros((4, 2)), [0, 1, 0, 1])
+        outliers.precision_at_k(
+            np.zeros((2, 3)), [0, 1], np.zeros((4, 2)), [0, 1, 0, 1]
+        )
     with pytest.raises(ValueError, match="k must be"):
-        outliers.precision_at_k(np.zeros((2, 2)), [0, 1], np.zeros((4, 2)), [0, 1, 0, 1], k=5)
+        outliers.precision_at_k(
+            np.zeros((2, 2)), [0, 1], np.zeros((4, 2)), [0, 1, 0, 1], k=5
+        )
