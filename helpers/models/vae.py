@@ -29,10 +29,12 @@ API:
   history holds ``loss`` (the negative ELBO, β-weighted, nats per image),
   ``reconstruction`` and ``kl``.
 * ``model.encode(images)`` → (z_mean, z_log_var) as NumPy; ``model.decode(codes)`` →
-  pixel probabilities in [0, 1] (NumPy); ``model.reconstruct(images)`` decodes the means.
+  pixel probabilities in [0, 1] (NumPy); ``model.reconstruct(images)`` decodes the
+  means.
 * ``negative_elbo(model, images, samples=1)`` and ``importance_weighted_nll(model,
-  images, k=100)``: held-out nats per image (floats); ``elbo_terms`` gives the parts, with
-  the KL of each latent dimension; ``kl_divergence`` is the analytic KL per dimension.
+  images, k=100)``: held-out nats per image (floats); ``elbo_terms`` gives the parts,
+  with the KL of each latent dimension; ``kl_divergence`` is the analytic KL per
+  dimension.
 """
 from __future__ import annotations
 
@@ -53,10 +55,10 @@ __all__ = ["Sampling", "VariationalAutoencoder", "build_vae", "build_vae_encoder
 
 
 # --------------------------------------------------------------------------------------
-# The two formulas: analytic KL and the Bernoulli log-likelihood (keras.ops, any backend)
+# The two formulas: analytic KL and Bernoulli log-likelihood (keras.ops, any backend)
 # --------------------------------------------------------------------------------------
 def kl_divergence(z_mean, z_log_var):
-    """KL(N(μ, σ²) ‖ N(0, 1)) of each latent dimension, in nats: ½(μ² + σ² − 1 − log σ²).
+    """KL(N(μ, σ²) ‖ N(0, 1)) of each latent dimension in nats: ½(μ² + σ² − 1 − log σ²).
 
     Same shape as its inputs (sum over the last axis for the KL of a whole code). Works
     on NumPy arrays and backend tensors (it is written with ``keras.ops``).
@@ -67,8 +69,8 @@ def kl_divergence(z_mean, z_log_var):
 def bernoulli_log_likelihood(images, logits):
     """log p(x | z) of each image in nats: Σ_pixels x·l − softplus(l), l the logits.
 
-    This is minus the binary cross-entropy summed over pixels, written in the stable form
-    that never takes log(0). Shape (N,).
+    This is minus the binary cross-entropy summed over pixels, written in the stable
+    form that never takes log(0). Shape (N,).
     """
     per_pixel = images * logits - ops.softplus(logits)
     return ops.sum(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=1)
@@ -81,9 +83,10 @@ def bernoulli_log_likelihood(images, logits):
 class Sampling(layers.Layer):
     """z = μ + σ·ε with ε ~ N(0, I): random, yet differentiable in μ and σ.
 
-    The randomness is an input (ε) rather than a step of the computation, so z is a plain
-    differentiable function of μ and log σ²: ∂z/∂μ = 1 and ∂z/∂log σ² = ½σε. ε comes
-    from ``keras.random.normal`` driven by a ``SeedGenerator`` (reproducible, any backend).
+    The randomness is an input (ε) rather than a step of the computation, so z is a
+    plain differentiable function of μ and log σ²: ∂z/∂μ = 1 and ∂z/∂log σ² = ½σε.
+    ε comes from ``keras.random.normal`` driven by a ``SeedGenerator`` (reproducible,
+    on any backend).
     """
 
     def __init__(self, seed=None, **kwargs):
@@ -153,7 +156,7 @@ class VariationalAutoencoder(keras.Model):
         return np.concatenate([ops.convert_to_numpy(ops.sigmoid(l)) for l in logits])
 
     def reconstruct(self, images):
-        """Decode the mean code μ of each image: the VAE's 'best guess' reconstruction."""
+        """Decode the mean code μ of each image: the VAE's 'best guess' picture."""
         return self.decode(self.encode(images)[0])
 
     def get_config(self):
@@ -222,12 +225,13 @@ def build_vae_decoder(latent_size: int, hidden_units: int = 256, conv: bool = Fa
 
 def build_vae(latent_size: int, hidden_units: int = 256, beta: float = 1.0,
               conv: bool = False, seed=None, learning_rate: float = 1e-3):
-    """A :class:`VariationalAutoencoder`, compiled with Adam and ready for ``fit(images)``.
+    """A :class:`VariationalAutoencoder`, compiled with Adam, ready for ``fit(images)``.
 
     ``latent_size``: dimensions of the code; ``hidden_units``: width of the hidden layer
-    on each side; ``beta``: weight of the KL term (1 = the ELBO); ``conv``: convolutional
-    encoder and decoder instead of dense ones; ``seed``: the sampling layer's seed
-    (``None`` follows ``keras.utils.set_random_seed``). Named ``vae_<latent_size>``.
+    on each side; ``beta``: weight of the KL term (1 = the ELBO); ``conv``:
+    convolutional encoder and decoder instead of dense ones; ``seed``: the sampling
+    layer's seed (``None`` follows ``keras.utils.set_random_seed``). Named
+    ``vae_<latent_size>``.
     """
     beta = non_negative(beta, "beta")
     model = VariationalAutoencoder(build_vae_encoder(latent_size, hidden_units, conv),
@@ -297,9 +301,10 @@ def importance_weighted_nll(model, images, k: int = 100, batch_size: int = 50,
 
     For each image draw ``k`` codes z_i ~ q(z | x) and take
     −log (1/k Σ_i p(x | z_i) p(z_i) / q(z_i | x)), computed with log-sum-exp. It is a
-    tighter bound than the negative ELBO (equal at k = 1, lower in expectation for k > 1)
-    and tends to −log p(x) as k grows: if it comes out *higher* than ``negative_elbo``,
-    something is wrong. ``batch_size`` images are decoded ``k`` times at once.
+    tighter bound than the negative ELBO (equal at k = 1, lower in expectation for
+    k > 1) and tends to −log p(x) as k grows: if it comes out *higher* than
+    ``negative_elbo``, something is wrong. ``batch_size`` images are decoded ``k`` times
+    at once.
     """
     _check_model(model)
     images = as_image_batch(images).reshape(-1, *IMAGE_SHAPE)
