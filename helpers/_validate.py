@@ -42,7 +42,7 @@ def whole_number(value, what: str, minimum: int = 1, maximum: int | None = None)
     ``True`` is not a count, and neither is ``2.0``: a float here is nearly always a mistake
     (a size computed with ``/`` instead of ``//``).
     """
-    bounds = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
+    bounds = f"from {minimum:,} to {maximum:,}" if maximum is not None else f"≥ {minimum:,}"
     if isinstance(value, bool) or not hasattr(value, "__index__"):
         raise ValueError(f"{what} must be a whole number {bounds}; got {value!r}")
     value = int(value)

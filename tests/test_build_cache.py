@@ -1,8 +1,9 @@
 """The book's build never publishes stale or failed pages.
 
-Each test builds a one-chapter book in a temporary folder with the real ``_config.yml`` and the
-real Sphinx extension, so the execution cache key and the failed-build rule are exercised by
-Jupyter Book itself (a few seconds of kernel start-up per build).
+The ``build`` tests build a one-chapter book in a temporary folder with the real ``_config.yml``
+and the real Sphinx extension, so the execution cache key and the failed-build rule are
+exercised by Jupyter Book itself (a few seconds of kernel start-up per build); the key itself
+(:mod:`helpers.book.cache`) is tested without a build.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ import pytest
 from helpers.book import cache
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.build
 
 
 def _notebook(*sources: str) -> str:
@@ -47,6 +47,7 @@ def _build(folder: Path, **env) -> subprocess.CompletedProcess:
 SETUP = "import helpers\nrun = helpers.start('probe')"
 
 
+@pytest.mark.build
 def test_another_profile_re_executes_and_the_page_names_it(tmp_path):
     book = _book(tmp_path, SETUP)
     first = _build(book, BOOK_PROFILE="ci")
@@ -60,6 +61,7 @@ def test_another_profile_re_executes_and_the_page_names_it(tmp_path):
     assert len(list((book / "_build" / ".jupyter_cache").iterdir())) == 2  # one folder per key
 
 
+@pytest.mark.build
 def test_backend_start_up_notes_do_not_fail_the_strict_build_but_real_stderr_does(tmp_path):
     book = _book(tmp_path, SETUP, "import sys\nprint('a real problem', file=sys.stderr)")
     failed = _build(book, BOOK_PROFILE="ci")
@@ -88,18 +90,3 @@ def test_the_key_reads_the_environment(monkeypatch):
     assert cache.execution_key(cache.execution_facts()) != cache.execution_key(ci)
     monkeypatch.setenv("KERAS_BACKEND", "jax")  # not imported: only the recorded variable moves
     assert cache.execution_facts()["environment"]["KERAS_BACKEND"] == "jax"
-
-
-def test_a_keras_summary_is_one_output_box():
-    from helpers.book.extension import merge_rich_blocks
-
-    pre = ('<pre style="white-space:pre;overflow-x:auto;line-height:normal;font-family:Menlo,'
-           'monospace">{}</pre>\n')
-    block = lambda text: {"output_type": "display_data", "metadata": {},
-                          "data": {"text/html": pre.format(text), "text/plain": text}}
-    stream = {"output_type": "stream", "name": "stdout", "text": "epoch 1/1\n"}
-    merged = merge_rich_blocks([block("Model"), block("table"), block("Total"), stream, block("x")])
-    assert [o["output_type"] for o in merged] == ["display_data", "stream", "display_data"]
-    html = merged[0]["data"]["text/html"]
-    assert html.count("<pre") == 1 and "Model" in html and "table" in html and "Total" in html
-    assert merged[0]["data"]["text/plain"] == "Model\ntable\nTotal"

@@ -112,30 +112,3 @@ def test_exercise_3_test_bars_lean_as_their_shear_says():
     """The check's own test images: the reference slant recovers the shear they were drawn with."""
     shears = [0.0, 0.25, -0.5]
     assert np.allclose(checks._reference_slant(checks._bars(shears)), shears, atol=0.01)
-
-
-# -- The judges' input checks (no training) ----------------------------------------------------
-@pytest.mark.parametrize("heads", [{}, None, {"bold": 1}, {"bold": True}, {"not a name": 2}, ["bold"]])
-def test_build_judge_rejects_bad_heads(heads):
-    from helpers.measure.judges import build_judge
-
-    with pytest.raises(ValueError, match="head|heads"):
-        build_judge(heads)
-
-
-def test_judge_has_one_softmax_head_per_question():
-    from helpers.measure.judges import build_judge, judge_accuracy, judge_verdicts
-
-    judge = build_judge({"bold": 2, "family": 3})
-    images = np.random.default_rng(0).random((5, 28, 28, 1)).astype(np.float32)
-    verdicts = judge_verdicts(judge, images)
-    assert set(verdicts) == {"bold", "family"}
-    assert verdicts["family"].shape == (5,) and verdicts["family"].max() < 3
-    accuracy = judge_accuracy(judge, images, {"bold": verdicts["bold"]})
-    assert accuracy == {"bold": 1.0}
-    with pytest.raises(ValueError, match="no head 'italic'"):
-        judge_accuracy(judge, images, {"italic": np.zeros(5)})
-    with pytest.raises(ValueError, match="one label per image"):
-        judge_accuracy(judge, images, {"bold": np.zeros(4)})
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        judge_verdicts(judge, images * 255)

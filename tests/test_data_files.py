@@ -340,7 +340,7 @@ def test_n_takes_a_seeded_subset_and_arrays_are_read_only():
     ({"name": "glyphs", "split": "test", "n": 0}, "from 1 to 1,000"),
     ({"name": "glyphs", "split": "test", "n": -5}, "from 1 to 1,000"),
     ({"name": "glyphs", "split": "test", "n": 1_001}, "from 1 to 1,000"),
-    ({"name": "glyphs", "split": "test", "n": 2.5}, "integer"),
+    ({"name": "glyphs", "split": "test", "n": 2.5}, "whole number"),
 ])
 def test_bad_arguments_raise_value_error_naming_what_is_valid(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -38,7 +38,9 @@ def _key_the_execution_cache(app, config):
     base = Path(configured)
     if not base.is_absolute():
         base = Path(app.confdir) / base
-    if base.name != ".jupyter_cache":  # already keyed (a second call) or a custom folder
+    if base.parent.name == ".jupyter_cache":  # already keyed, by an earlier call
+        base = base.parent
+    elif base.name != ".jupyter_cache":  # a custom folder: the keyed folders go inside it
         base = base / ".jupyter_cache"
     config.nb_execution_cache_path = str(cache_dir(base.parent, facts))
     print(f"Execution cache: {execution_key(facts)} (profile {facts['profile']}, seed "

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validate import whole_number
+
 # --------------------------------------------------------------------------------------
 # Constants (module-level so that tests can point them at a loopback server / temp dirs)
 # --------------------------------------------------------------------------------------
@@ -437,9 +439,7 @@ def load_dataset(name: str, split: str = "train", n: int | None = None, seed: in
         return dataclasses.replace(whole, class_names=list(whole.class_names),
                                    attributes=dict(whole.attributes))
     available = len(whole)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 0 < n <= available:
-        raise ValueError(f"n must be an integer from 1 to {available:,} (the size of the "
-                         f"{split} split of {name}); got {n!r}")
+    n = whole_number(n, f"n (at most the size of the {split} split of {name})", maximum=available)
     index = np.random.default_rng(seed).permutation(available)[:n]
     return dataclasses.replace(
         whole, images=_read_only(whole.images[index]), labels=_read_only(whole.labels[index]),
@@ -455,8 +455,7 @@ def load_sample(name: str, split: str, n: int, seed: int = 0) -> Dataset:
     wants 60,000 training images, and notMNIST's training split has 8,000. When the split is
     smaller than ``n``, the reader sees one line that says so.
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a whole number of images ≥ 1; got {n!r}")
+    n = whole_number(n, "n (a number of images)")
     available = len(load_dataset(name, split))
     if n > available:
         _notice(f"the profile asks for {n:,} {split} images of {name}; the split holds "

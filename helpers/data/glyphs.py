@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from .._validate import whole_number
 from .files import LETTERS, Dataset
 
 FAMILIES = ("sans", "serif", "mono")  # attributes["family"] holds the index into this tuple
@@ -93,8 +94,7 @@ def make_glyphs(n: int = 10_000, seed: int = 0) -> Dataset:
     and drawn independently; the font is then drawn among those with that family and style.
     The same ``seed`` gives the same bytes (on one matplotlib version).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
-        raise ValueError(f"n must be a positive integer; got {n!r}")
+    n = whole_number(n, "n (a number of images)")
     rng = np.random.default_rng(seed)
     letter = _balanced(rng, n, len(LETTERS))
     family = _balanced(rng, n, len(FAMILIES))

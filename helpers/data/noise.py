@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_image_batch, non_negative
-
-
-def _fraction(value, name: str) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number from 0 to 1; got {value!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be a number from 0 to 1; got {value!r}")
-    return value
+from .._validate import as_image_batch, non_negative, number
 
 
 def add_gaussian_noise(images, noise_level: float, seed: int = 0) -> np.ndarray:
@@ -34,7 +24,7 @@ def _pixel_shape(images: np.ndarray) -> tuple:
 def add_salt_and_pepper(images, amount: float, seed: int = 0) -> np.ndarray:
     """A fraction ``amount`` of the pixels set to white (salt) or black (pepper), half each."""
     images = as_image_batch(images)
-    amount = _fraction(amount, "amount")
+    amount = number(amount, "amount", minimum=0, maximum=1)
     draw = np.random.default_rng(seed).random(_pixel_shape(images))
     noisy = images.copy()
     noisy = np.where(draw < amount / 2, np.float32(1.0), noisy)
@@ -45,6 +35,6 @@ def add_salt_and_pepper(images, amount: float, seed: int = 0) -> np.ndarray:
 def add_mask(images, fraction: float, seed: int = 0) -> np.ndarray:
     """A fraction ``fraction`` of the pixels, chosen at random, set to 0 (missing)."""
     images = as_image_batch(images)
-    fraction = _fraction(fraction, "fraction")
+    fraction = number(fraction, "fraction", minimum=0, maximum=1)
     keep = np.random.default_rng(seed).random(_pixel_shape(images)) >= fraction
     return (images * keep).astype(np.float32)

@@ -25,7 +25,7 @@ import zlib
 
 import numpy as np
 
-from .._validate import as_image_batch
+from .._validate import as_image_batch, whole_number
 from ..metrics import psnr_per_image
 
 PIXELS_PER_IMAGE = 28 * 28
@@ -136,9 +136,7 @@ def zlib_bits(symbols, *, per_image: bool = False) -> float:
 # -- JPEG ------------------------------------------------------------------------------------
 
 def _quality(quality) -> int:
-    if isinstance(quality, bool) or not hasattr(quality, "__index__") or not 1 <= int(quality) <= 95:
-        raise ValueError(f"JPEG quality must be a whole number from 1 to 95; got {quality!r}")
-    return int(quality)
+    return whole_number(quality, "JPEG quality", minimum=1, maximum=95)
 
 
 def jpeg_encode(image, quality: int) -> bytes:

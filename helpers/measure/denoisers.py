@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_image_batch
+from .._validate import as_image_batch, number
 
 #: The filters and the knob each one has: name -> (parameter name, values tried by default).
 FILTERS = {
@@ -66,10 +66,9 @@ def _check_name(name) -> str:
 
 
 def _check_value(name: str, value):
-    parameter = FILTERS[name][0]
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} needs a positive number for {parameter}; got {value!r}")
+    what = f"{FILTERS[name][0]} of the {name} filter (a positive number)"
+    if number(value, what, minimum=0) == 0:
+        raise ValueError(f"{what} must be above 0; got {value!r}")
     if name == "median" and (int(value) != value or int(value) % 2 == 0):
         raise ValueError(f"median needs an odd whole number for size (3, 5, …); got {value!r}")
     return value

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_image_batch
+from .._validate import as_image_batch, whole_number
 
 
 def _check_heads(heads) -> dict:
@@ -32,9 +32,7 @@ def _check_heads(heads) -> dict:
     for name, classes in heads.items():
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"head names must be identifiers such as 'bold'; got {name!r}")
-        if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
-            raise ValueError(f"head {name!r} needs a whole number of classes ≥ 2; got {classes!r}")
-        checked[name] = int(classes)
+        checked[name] = whole_number(classes, f"the number of classes of head {name!r}", minimum=2)
     return checked
 
 
@@ -51,11 +49,10 @@ def build_judge(heads: dict, *, filters: tuple = (8, 16), hidden_units: int = 32
 
     heads = _check_heads(heads)
     filters = tuple(filters)
-    if len(filters) != 2 or any(isinstance(f, bool) or not isinstance(f, (int, np.integer)) or f < 1
-                                for f in filters):
+    if len(filters) != 2:
         raise ValueError(f"filters must be two whole numbers ≥ 1, e.g. (8, 16); got {filters!r}")
-    if isinstance(hidden_units, bool) or not isinstance(hidden_units, (int, np.integer)) or hidden_units < 1:
-        raise ValueError(f"hidden_units must be a whole number ≥ 1; got {hidden_units!r}")
+    filters = tuple(whole_number(f, "each of filters") for f in filters)
+    hidden_units = whole_number(hidden_units, "hidden_units")
 
     image = keras.Input(shape=(28, 28, 1), name="image")
     x = layers.Conv2D(int(filters[0]), 3, activation="relu", name="conv1")(image)
@@ -80,8 +77,7 @@ def judge_probabilities(judge, images, *, batch_size: int = 1000) -> dict:
         images = images[..., None]
     if images.shape[1:] != (28, 28, 1):
         raise ValueError(f"a judge reads images of shape (N, 28, 28, 1); got {images.shape}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number ≥ 1; got {batch_size!r}")
+    batch_size = whole_number(batch_size, "batch_size")
     import keras
 
     # Direct calls in chunks, not judge.predict: no per-call setup, which matters when a chapter

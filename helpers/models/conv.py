@@ -5,10 +5,11 @@ max-pooling take a 28×28×1 letter to a 7×7 grid of ``code_channels`` maps (th
 decoder mirrors them with 2×2 upsampling and convolutions back to 28×28×1, with a sigmoid so
 that pixels stay in [0, 1].
 
-``code_channels=128`` is the seed's model: 7×7×128 = 6,272 numbers, eight times the 784 input
-pixels, so it does not compress. ``code_channels=4`` gives 196 numbers, 4× smaller than the input.
+``code_channels=128`` is the model of the Keras blog's convolutional autoencoder: 7×7×128 =
+6,272 numbers, eight times the 784 input pixels, so it does not compress. ``code_channels=4`` gives 196 numbers, 4× smaller than the input.
 """
 from __future__ import annotations
+
 from .._validate import whole_number
 
 
@@ -23,10 +24,10 @@ def conv_autoencoder(code_channels: int = 128, filters: tuple[int, int] = (32, 6
     import keras
     from keras import layers
 
-    code_channels = _positive_int(code_channels, "code_channels")
+    code_channels = whole_number(code_channels, "code_channels")
     if len(tuple(filters)) != 2:
         raise ValueError(f"filters must be two widths, e.g. (32, 64); got {filters!r}")
-    first, second = (_positive_int(f, "filters") for f in filters)
+    first, second = (whole_number(f, "each of filters") for f in filters)
 
     image = keras.Input(shape=(28, 28, 1), name="image")
     x = layers.Conv2D(first, 3, padding="same", activation="relu", name="conv1")(image)
@@ -47,7 +48,3 @@ def conv_autoencoder(code_channels: int = 128, filters: tuple[int, int] = (32, 6
     autoencoder = keras.Model(image, decoder(encoder(image)), name=f"{name}_autoencoder")
     autoencoder.compile(optimizer="adam", loss="mse")
     return autoencoder, encoder, decoder
-
-
-def _positive_int(value, what: str) -> int:
-    return whole_number(value, what)
