@@ -6,6 +6,10 @@
 #   make reader — the chapters as reader notebooks (Colab, Jupyter) in _build/reader
 #   make colab  — every chapter alone on Colab's package versions (tests/test_colab.py)
 #   make smoke  — every chapter with the full profile's sizes, 2 updates an epoch
+#   make serve  — serve the built book on http://127.0.0.1:8000
+#   make student — student notebooks (solutions removed) in student/
+#   make clean-notebooks — strip the chapters' outputs before committing
+#   make clean  — remove _build and student/
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
