@@ -1,6 +1,6 @@
 """The denoising chapter's checks: solutions pass, blanks are "not done", wrong answers say why.
 
-Also the classical filters of helpers.measure.denoisers: shapes, ranges, parameter choice, bad input.
+(The classical filters of helpers.measure.denoisers are tested in tests/test_measure_denoisers.py.)
 """
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from helpers.checks import ExerciseIncorrect, ExerciseNotDone
 from helpers.checks import denoising as checks
-from helpers.measure import denoisers as denoise
 
 SCORES = {"median": 18.4, "gaussian": 14.6, "total variation": 14.3, "non-local means": 15.2}
 
@@ -97,63 +96,3 @@ def test_ex3_unanswered_is_not_done():
 def test_ex3_wrong_prediction_quotes_the_numbers():
     with pytest.raises(ExerciseIncorrect, match=r"DAE scores 13.5 dB and the median filter 11.0 dB"):
         checks.exercise_3("lower", 13.5, 11.0)
-
-
-# -- helpers.measure.denoisers ----------------------------------------------------------------------
-def _letters(n=6, seed=0):
-    rng = np.random.default_rng(seed)
-    images = np.zeros((n, 28, 28, 1), np.float32)
-    for i in range(n):
-        r, c = rng.integers(4, 12, 2)
-        images[i, r:r + 12, c:c + 4] = 1.0  # a bar: a crude letter stroke
-    return images
-
-
-@pytest.mark.parametrize("name", list(denoise.FILTERS))
-def test_every_filter_keeps_shape_and_range(name):
-    clean = _letters()
-    noisy = np.clip(clean + 0.3 * np.random.default_rng(1).standard_normal(clean.shape), 0, 1).astype(np.float32)
-    out = denoise.apply_filter(name, noisy, denoise.FILTERS[name][1][0])
-    assert out.shape == noisy.shape and out.dtype == np.float32
-    assert 0.0 <= out.min() and out.max() <= 1.0
-    assert denoise.apply_filter(name, noisy[..., 0], denoise.FILTERS[name][1][0]).shape == (6, 28, 28)
-
-
-def test_choose_filter_keeps_the_best_value_on_validation():
-    clean = _letters()
-    rng = np.random.default_rng(2)
-    noisy = clean.copy()
-    speckles = rng.random(clean.shape) < 0.1
-    noisy[speckles] = 1.0 - noisy[speckles]  # isolated outliers: a 3×3 median removes them
-    chosen = denoise.choose_filter("median", clean, noisy, values=(3, 7))
-    assert chosen.value == 3 and chosen.parameter == "size"
-    assert chosen.validation_psnr_db[3] > chosen.validation_psnr_db[7]
-    assert chosen.label == "median (size=3)"
-    assert np.array_equal(chosen(noisy), denoise.apply_filter("median", noisy, 3))
-
-
-def test_choose_filters_gives_every_filter():
-    clean = _letters(3)
-    chosen = denoise.choose_filters(clean, clean, names=["median", "gaussian"])
-    assert list(chosen) == ["median", "gaussian"]
-
-
-@pytest.mark.parametrize("name, value, message", [
-    ("wiener", 1, "unknown filter"),
-    ("median", 4, "odd whole number"),
-    ("gaussian", -1, "positive number"),
-    ("total variation", float("nan"), "positive number"),
-    ("non-local means", "0.2", "positive number"),
-])
-def test_bad_filter_settings_say_what_was_expected(name, value, message):
-    with pytest.raises(ValueError, match=message):
-        denoise.apply_filter(name, _letters(2), value)
-
-
-def test_bad_images_are_refused():
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        denoise.apply_filter("median", _letters(2) * 255, 3)
-    with pytest.raises(ValueError, match="same shape"):
-        denoise.choose_filter("median", _letters(2), _letters(3))
-    with pytest.raises(ValueError, match="at least one"):
-        denoise.choose_filter("median", _letters(2), _letters(2), values=())
