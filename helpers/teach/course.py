@@ -5,7 +5,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from .exercises import (CODE_STUB, COURSE_ID, TEXT_STUB, chapters_with_exercises, is_check_cell)
+from .exercises import CODE_STUB, COURSE_ID, TEXT_STUB, chapters_with_exercises
 from .student import tidy_exercises
 
 
@@ -20,20 +20,6 @@ if _Base is not None:
 
         def preprocess(self, nb, resources):
             return tidy_exercises(nb), resources
-
-    class DropCheckResults(_Base):
-        """nbgrader preprocessor: drop the ``True`` a passing check returns, before grading.
-
-        nbgrader reads a graded cell's result as partial credit; ``True`` is not a number, so
-        0.9 gives full credit with a warning that future releases may count it as an error.
-        The check's printed ✓ line stays in the notebook and the feedback.
-        """
-
-        def preprocess_cell(self, cell, resources, index):
-            if cell.cell_type == "code" and is_check_cell(cell):
-                cell.outputs = [o for o in cell.outputs if not (
-                    o.output_type == "execute_result" and o.get("data", {}).get("text/plain") == "True")]
-            return cell, resources
 
 
 NBGRADER_CONFIG = '''\
@@ -55,7 +41,7 @@ c.Execute.timeout = {timeout}
 # Autograde in a small profile unless BOOK_PROFILE is set: the checks do not depend on it,
 # and the `ci` profile runs a chapter in about a minute.
 os.environ.setdefault("BOOK_PROFILE", "{profile}")
-{grade}{tidy}'''
+{tidy}'''
 
 TIDY_CONFIG = '''
 # Released notebooks drop the book's solution markers and show plain-markdown exercises.
@@ -66,19 +52,6 @@ from helpers.teach.course import TidyExercises
 c.GenerateAssignment.preprocessors = (
     [TidyExercises] + list(GenerateAssignment.class_traits()["preprocessors"].default()))
 '''
-
-GRADE_CONFIG = '''
-# A passing check returns True; nbgrader would try to read it as partial credit. Drop it
-# after execution so that a passing check always scores its points.
-from nbgrader.converters import Autograde
-from nbgrader.preprocessors import Execute
-from helpers.teach.course import DropCheckResults
-
-_steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
-_steps.insert(_steps.index(Execute) + 1, DropCheckResults)
-c.Autograde.autograde_preprocessors = _steps
-'''
-
 
 
 def make_course(course: Path, book: Path = Path("book"), chapters: list[str] | None = None,
@@ -102,7 +75,7 @@ def make_course(course: Path, book: Path = Path("book"), chapters: list[str] | N
     course.mkdir(parents=True, exist_ok=True)
     (course / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(
         course_id=COURSE_ID, code_stub=CODE_STUB, text_stub=TEXT_STUB, timeout=int(timeout),
-        profile=profile, grade=GRADE_CONFIG, tidy=TIDY_CONFIG if tidy else ""))
+        profile=profile, tidy=TIDY_CONFIG if tidy else ""))
     written = []
     for name in names:
         target = course / "source" / name / f"{name}.ipynb"
