@@ -1,10 +1,11 @@
-"""The plumbing behind "Autoencoders, hands-on": data, training profiles, metrics, plots,
-widgets and exercise checks. Models are built in the chapters; the ones later chapters reuse
-live in :mod:`helpers.models`.
+"""The plumbing behind "Autoencoders, hands-on": data, training profiles, metrics,
+plots, widgets and exercise checks. Models are built in the chapters; the ones later
+chapters reuse live in :mod:`helpers.models`.
 
-Importing ``helpers`` is cheap and has no side effects: Keras is imported only when a function
-that needs it runs.
+Importing ``helpers`` is cheap and has no side effects: Keras is imported only when a
+function that needs it runs.
 """
+
 from .train import get_profile, start
 
 __all__ = ["start", "get_profile"]

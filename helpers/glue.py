@@ -1,17 +1,20 @@
 """Numbers computed in the run, shown in the prose around them.
 
-A chapter computes a number in a code cell and *glues* it: ``glue("ae32_mse", mse)``. Where the
-chapter is read decides how the number reaches the paragraph that cites it:
+A chapter computes a number in a code cell and *glues* it: ``glue("ae32_mse", mse)``.
+Where the chapter is read decides how the number reaches the paragraph that cites it:
 
-* in the rendered book, myst-nb's ``{glue:text}`` role puts it in the prose; :func:`glue` hands
-  the value to :func:`myst_nb.glue` whenever myst-nb is installed (the book's build has it);
-* in a reader notebook (Colab, JupyterLab, classic Jupyter: see :mod:`helpers.book.reader`) a
-  paragraph that cites numbers is shown by :func:`paragraph`, which fills them in from
-  :data:`values`, the same numbers the reader's own run glued.
+* in the rendered book, myst-nb's ``{glue:text}`` role puts it in the prose;
+  :func:`glue` hands the value to :func:`myst_nb.glue` whenever myst-nb is installed
+  (the book's build has it);
+* in a reader notebook (Colab, JupyterLab, classic Jupyter: see
+  :mod:`helpers.book.reader`) a paragraph that cites numbers is shown by
+  :func:`paragraph`, which fills them in from :data:`values`, the same numbers the
+  reader's own run glued.
 
-Why not myst-nb alone: myst-nb brings Sphinx and SQLAlchemy with it, and a Colab runtime should
-not install a documentation tool to run a chapter.
+Why not myst-nb alone: myst-nb brings Sphinx and SQLAlchemy with it, and a Colab runtime
+should not install a documentation tool to run a chapter.
 """
+
 from __future__ import annotations
 
 import string
@@ -28,12 +31,15 @@ def _as_text(value: Any) -> Any:
 
 
 def glue(name: str, value: Any, display: bool = False) -> None:
-    """Remember ``value`` as ``name`` for the prose, and for the book's build when it runs.
+    """Remember ``value`` as ``name`` for the prose, and for the book's build when it
+    runs.
 
     ``display=True`` also shows the value under the cell, as myst-nb's ``glue`` does.
     """
     if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"glue name must be a Python identifier such as 'ae32_mse', got {name!r}")
+        raise ValueError(
+            f"glue name must be a Python identifier such as 'ae32_mse', got {name!r}"
+        )
     values[name] = value
     try:
         from myst_nb import glue as myst_glue
@@ -58,18 +64,21 @@ class _Formatter(string.Formatter):
 
 
 def fill(template: str) -> str:
-    """``template`` with ``{name}`` / ``{name:.2f}`` replaced by glued values (``{{`` is a brace)."""
+    """``template`` with ``{name}`` / ``{name:.2f}`` replaced by glued values (``{{`` is
+    a brace)."""
     try:
         return _Formatter().format(template)
     except _Missing as missing:
         name = missing.args[0]
         raise KeyError(
-            f"the paragraph cites {name!r}, which this run has not computed yet: run the cells "
-            f"above this one first (Runtime → Run before, or Run All)") from None
+            f"the paragraph cites {name!r}, which this run has not computed yet: run "
+            "the cells above this one first (Runtime → Run before, or Run All)"
+        ) from None
 
 
 def paragraph(template: str):
-    """Show a paragraph of Markdown with the run's numbers filled in (reader notebooks)."""
+    """Show a paragraph of Markdown with the run's numbers filled in (reader
+    notebooks)."""
     from IPython.display import Markdown, display
 
     display(Markdown(fill(template)))

@@ -1,9 +1,12 @@
-"""How good is a reconstruction? MSE, PSNR and SSIM, computed one way for the whole book.
+"""How good is a reconstruction? MSE, PSNR and SSIM, computed one way for the whole
+book.
 
 Images are float arrays with pixels in [0, 1] and shape (N, 28, 28, 1) or (N, 28, 28).
-Every metric is computed per image and then averaged over images ("per-image mean"), which is
-what papers on MNIST denoising report; PSNR is in decibels (dB) with a peak value of 1.
+Every metric is computed per image and then averaged over images ("per-image mean"),
+which is what papers on MNIST denoising report; PSNR is in decibels (dB) with a peak
+value of 1.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +22,8 @@ def _pair(original, reconstruction):
     reconstruction = as_image_batch(reconstruction, "reconstruction")
     if original.shape != reconstruction.shape:
         raise ValueError(
-            f"original and reconstruction must have the same shape; got {original.shape} "
-            f"and {reconstruction.shape}"
+            "original and reconstruction must have the same shape; got "
+            f"{original.shape} and {reconstruction.shape}"
         )
     return original, reconstruction
 
@@ -38,7 +41,8 @@ def mse(original, reconstruction) -> float:
 
 
 def psnr_per_image(original, reconstruction) -> np.ndarray:
-    """Peak signal-to-noise ratio of each image in dB, 10·log10(1 / MSE), capped at 100 dB."""
+    """Peak signal-to-noise ratio of each image in dB, 10·log10(1 / MSE), capped at 100
+    dB."""
     errors = mse_per_image(original, reconstruction)
     with np.errstate(divide="ignore"):
         values = 10.0 * np.log10(1.0 / errors)
@@ -55,10 +59,12 @@ def ssim_per_image(original, reconstruction) -> np.ndarray:
     from skimage.metrics import structural_similarity
 
     original, reconstruction = _pair(original, reconstruction)
-    return np.array([
-        structural_similarity(a.squeeze(), b.squeeze(), data_range=1.0)
-        for a, b in zip(original, reconstruction)
-    ])
+    return np.array(
+        [
+            structural_similarity(a.squeeze(), b.squeeze(), data_range=1.0)
+            for a, b in zip(original, reconstruction)
+        ]
+    )
 
 
 def ssim(original, reconstruction) -> float:

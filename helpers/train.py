@@ -2,10 +2,11 @@
 
 A *profile* says how big a run is. The same chapter runs in 90 seconds on two CPU cores
 (``ci``), in a few minutes on a laptop (``laptop``) or at full size on a GPU (``full``).
-It is chosen by the environment variable ``BOOK_PROFILE``; unset, it is ``full`` where a GPU
-is visible and ``laptop`` elsewhere. ``BOOK_SEED`` changes the seed so that a run can be
-repeated with other random numbers.
+It is chosen by the environment variable ``BOOK_PROFILE``; unset, it is ``full`` where a
+GPU is visible and ``laptop`` elsewhere. ``BOOK_SEED`` changes the seed so that a run
+can be repeated with other random numbers.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,8 +23,9 @@ SMOKE_VARIABLE = "BOOK_SMOKE"
 DEFAULT_SEED = 42
 #: Updates per epoch in a smoke run (``BOOK_SMOKE=1``).
 SMOKE_STEPS = 2
-#: If set, every ``fit`` appends one JSON line here: chapter, epochs, updates per epoch, batch.
-#: ``make smoke`` sets it, so the full profile's updates can be counted without running them.
+#: If set, every ``fit`` appends one JSON line here: chapter, epochs, updates per epoch,
+#: batch. ``make smoke`` sets it, so the full profile's updates can be counted without
+#: running them.
 UPDATES_LOG_VARIABLE = "BOOK_UPDATES_LOG"
 _chapter = {"name": None}
 
@@ -40,22 +42,42 @@ class Profile:
     description: str
 
     def pick(self, *, ci, laptop, full):
-        """Return the value given for this profile: ``run.pick(ci=3, laptop=15, full=50)``."""
+        """Return the value given for this profile: ``run.pick(ci=3, laptop=15,
+        full=50)``."""
         return {"ci": ci, "laptop": laptop, "full": full}[self.name]
 
 
 PROFILES = {
-    "ci": Profile("ci", n_train=4000, n_test=1000, epochs=4, batch_size=128,
-                  description="small: each chapter runs in about a minute on 2 CPU cores"),
-    "laptop": Profile("laptop", n_train=8000, n_test=1000, epochs=15, batch_size=128,
-                      description="middle: a few minutes a chapter on a laptop CPU"),
-    "full": Profile("full", n_train=60000, n_test=10000, epochs=50, batch_size=256,
-                    description="full: every image and epoch; meant for a GPU"),
+    "ci": Profile(
+        "ci",
+        n_train=4000,
+        n_test=1000,
+        epochs=4,
+        batch_size=128,
+        description="small: each chapter runs in about a minute on 2 CPU cores",
+    ),
+    "laptop": Profile(
+        "laptop",
+        n_train=8000,
+        n_test=1000,
+        epochs=15,
+        batch_size=128,
+        description="middle: a few minutes a chapter on a laptop CPU",
+    ),
+    "full": Profile(
+        "full",
+        n_train=60000,
+        n_test=10000,
+        epochs=50,
+        batch_size=256,
+        description="full: every image and epoch; meant for a GPU",
+    ),
 }
 
 
 def gpu_visible() -> bool:
-    """True when the active Keras backend can see a GPU (asked without importing others)."""
+    """True when the active Keras backend can see a GPU (asked without importing
+    others)."""
     return _accelerator_name() is not None
 
 
@@ -83,7 +105,10 @@ def _accelerator_name() -> str | None:
 
             if torch.cuda.is_available():
                 return f"GPU ({torch.cuda.get_device_name(0)})"
-            if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            if (
+                getattr(torch.backends, "mps", None) is not None
+                and torch.backends.mps.is_available()
+            ):
                 return "GPU (Apple MPS)"
     except Exception:  # a broken accelerator stack must not stop a CPU run
         return None
@@ -96,7 +121,8 @@ def device_name() -> str:
 
 
 def get_profile(name: str | None = None) -> Profile:
-    """The profile named by ``name`` or by ``$BOOK_PROFILE``; unset chooses by hardware."""
+    """The profile named by ``name`` or by ``$BOOK_PROFILE``; unset chooses by
+    hardware."""
     if name is None:
         name = os.environ.get(PROFILE_VARIABLE, "").strip()
     if not name:
@@ -110,12 +136,14 @@ def get_profile(name: str | None = None) -> Profile:
 
 
 def smoke() -> bool:
-    """True in a smoke run (``BOOK_SMOKE=1``): the profile's data, sizes and shapes, 2 updates an epoch.
+    """True in a smoke run (``BOOK_SMOKE=1``): the profile's data, sizes and shapes, 2
+    updates an epoch.
 
-    A smoke run finds size and shape errors of a big profile in minutes on a CPU, before a GPU
-    reader does. Its models are barely trained, so what a chapter claims about them cannot
-    hold: in a smoke run, and only there, the chapters' hidden ``assert`` lessons and the
-    exercise checks report instead of stopping the chapter (:func:`_stand_down_lessons`).
+    A smoke run finds size and shape errors of a big profile in minutes on a CPU, before
+    a GPU reader does. Its models are barely trained, so what a chapter claims about
+    them cannot hold: in a smoke run, and only there, the chapters' hidden ``assert``
+    lessons and the exercise checks report instead of stopping the chapter
+    (:func:`_stand_down_lessons`).
     """
     value = os.environ.get(SMOKE_VARIABLE, "").strip().lower()
     return value not in ("", "0", "false", "no")
@@ -129,9 +157,13 @@ def get_seed() -> int:
     try:
         seed = int(value)
     except ValueError:
-        raise ValueError(f"{SEED_VARIABLE}={value!r} is not a whole number; expected e.g. 42") from None
+        raise ValueError(
+            f"{SEED_VARIABLE}={value!r} is not a whole number; expected e.g. 42"
+        ) from None
     if seed < 0:
-        raise ValueError(f"{SEED_VARIABLE}={seed} is negative; expected a whole number ≥ 0")
+        raise ValueError(
+            f"{SEED_VARIABLE}={seed} is negative; expected a whole number ≥ 0"
+        )
     return seed
 
 
@@ -175,23 +207,29 @@ class Run:
             f"Keras backend: {self.backend} · device: {self.device} · seed: {self.seed}"
         )
         if self.smoke:
-            text += (f"\nSmoke run: {SMOKE_STEPS} updates per epoch; the lessons are reported, "
-                     "not checked")
+            text += (
+                f"\nSmoke run: {SMOKE_STEPS} updates per epoch; "
+                "the lessons are reported, not checked"
+            )
         return text
 
 
-#: Lines that backends write straight to the process's stderr while they start, all of them
-#: notes rather than problems: absl's pre-init banner, oneDNN and CPU-feature notes, CUDA probing
-#: on a machine without a GPU, and the TF/XLA plugin registrations.
+#: Lines that backends write straight to the process's stderr while they start, all of
+#: them notes rather than problems: absl's pre-init banner, oneDNN and CPU-feature
+#: notes, CUDA probing on a machine without a GPU, and the TF/XLA plugin registrations.
 _START_UP_NOISE = re.compile(
     r"All log messages before absl::InitializeLog|oneDNN custom operations are on"
-    r"|cudart_stub\.cc|Could not find cuda drivers|failed call to cuInit|cuda_platform\.cc"
-    r"|cuda_diagnostics|This TensorFlow binary is optimized to use available CPU instructions"
-    r"|rebuild TensorFlow with the appropriate compiler flags|Unable to register cu(DNN|FFT|BLAS)"
+    r"|cudart_stub\.cc|Could not find cuda drivers|failed call to cuInit"
+    r"|cuda_platform\.cc|cuda_diagnostics"
+    r"|This TensorFlow binary is optimized to use available CPU instructions"
+    r"|rebuild TensorFlow with the appropriate compiler flags"
+    r"|Unable to register cu(DNN|FFT|BLAS)"
     r"|computation placer already registered|TF-TRT Warning|Could not find TensorRT"
     r"|E0000 00:00:.*(cuda|CUDA)|An NVIDIA GPU may be present on this machine"
     r"|Unable to initialize backend 'cuda'|Platform 'cuda' is experimental"
-    r"|oneDNN supports .* only on platforms with|Falling back to the default Eigen-based")
+    r"|oneDNN supports .* only on platforms with"
+    r"|Falling back to the default Eigen-based"
+)
 
 
 def _worth_showing(line: str) -> bool:
@@ -203,18 +241,20 @@ def _worth_showing(line: str) -> bool:
 def quiet_start_up():
     """Hide the backend's start-up notes, and only those, from the notebook.
 
-    TensorFlow writes its C++ start-up log (absl banner, oneDNN note, CUDA probing) to the
-    process's stderr, where ``TF_CPP_MIN_LOG_LEVEL`` no longer reaches all of it (TensorFlow
-    2.21 logs through absl). In a notebook that text becomes a red stderr box, which the strict
-    book build treats as a warning and nbgrader as a failing cell. Python-level warnings go to
-    ``sys.stderr`` and are untouched; lines on the process's stderr that are not known start-up
-    notes are written back to stderr, so a real problem still shows and still fails the build.
+    TensorFlow writes its C++ start-up log (absl banner, oneDNN note, CUDA probing) to
+    the process's stderr, where ``TF_CPP_MIN_LOG_LEVEL`` no longer reaches all of it
+    (TensorFlow 2.21 logs through absl). In a notebook that text becomes a red stderr
+    box, which the strict book build treats as a warning and nbgrader as a failing cell.
+    Python-level warnings go to ``sys.stderr`` and are untouched; lines on the process's
+    stderr that are not known start-up notes are written back to stderr, so a real
+    problem still shows and still fails the build.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         sys.stderr.flush()
         saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no real stderr (some embedded hosts)
+    except (OSError, ValueError, AttributeError):
+        # no real stderr (some embedded hosts)
         yield
         return
     with tempfile.TemporaryFile() as captured:
@@ -235,21 +275,24 @@ _native_filter = {"installed": False}
 
 
 def filter_native_stderr() -> None:
-    """From now on, drop the backend's known notes from the process's stderr; keep the rest.
+    """From now on, drop the backend's known notes from the process's stderr; keep the
+    rest.
 
-    TensorFlow's C++ runtime also writes notes later than start-up (the first convolution on a
-    CPU without AVX-512 logs "oneDNN supports DT_INT32 only on platforms with AVX-512…" as an
-    error line). A thread reads the process's stderr through a pipe and passes on every line
-    that is not one of :data:`_START_UP_NOISE`, so real messages still reach the notebook (and
-    still fail the strict build) while the notes never do. Python's own ``sys.stderr``, where
-    warnings go, is not touched. Installed once per process by :func:`start`.
+    TensorFlow's C++ runtime also writes notes later than start-up (the first
+    convolution on a CPU without AVX-512 logs "oneDNN supports DT_INT32 only on
+    platforms with AVX-512…" as an error line). A thread reads the process's stderr
+    through a pipe and passes on every line that is not one of :data:`_START_UP_NOISE`,
+    so real messages still reach the notebook (and still fail the strict build) while
+    the notes never do. Python's own ``sys.stderr``, where warnings go, is not touched.
+    Installed once per process by :func:`start`.
     """
     if _native_filter["installed"]:
         return
     try:
         sys.stderr.flush()
         original = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no real stderr (some embedded hosts)
+    except (OSError, ValueError, AttributeError):
+        # no real stderr (some embedded hosts)
         return
     read_end, write_end = os.pipe()
     os.dup2(write_end, 2)
@@ -277,7 +320,8 @@ def filter_native_stderr() -> None:
 
 
 def _enable_colab_widgets() -> None:
-    """In Colab, ipywidgets 8 renders only through Colab's custom widget manager; 7.x needs none."""
+    """In Colab, ipywidgets 8 renders only through Colab's custom widget manager; 7.x
+    needs none."""
     if "google.colab" not in sys.modules:
         return
     try:
@@ -307,16 +351,23 @@ def start(chapter: str) -> Run:
     _enable_colab_widgets()
     if smoke():
         _stand_down_lessons()
-    run = Run(chapter=chapter, profile=profile, seed=seed,
-              backend=keras.backend.backend(), device=device)
+    run = Run(
+        chapter=chapter,
+        profile=profile,
+        seed=seed,
+        backend=keras.backend.backend(),
+        device=device,
+    )
     print(run)
     return run
 
 
 class _SoftAsserts:
-    """An IPython AST transformer: ``assert test, message`` becomes a report (smoke runs only)."""
+    """An IPython AST transformer: ``assert test, message`` becomes a report (smoke runs
+    only)."""
 
-    name = "_book_lesson_not_checked"  # put in the notebook's namespace by _stand_down_lessons
+    # put in the notebook's namespace by _stand_down_lessons
+    name = "_book_lesson_not_checked"
 
     def visit(self, tree):
         import ast
@@ -326,8 +377,11 @@ class _SoftAsserts:
         class Rewrite(ast.NodeTransformer):
             def visit_Assert(self, node):
                 message = node.msg or ast.Constant(ast.unparse(node.test))
-                call = ast.Call(func=ast.Name(name, ast.Load()), args=[node.test, message],
-                                keywords=[])
+                call = ast.Call(
+                    func=ast.Name(name, ast.Load()),
+                    args=[node.test, message],
+                    keywords=[],
+                )
                 return ast.copy_location(ast.Expr(call), node)
 
         return ast.fix_missing_locations(Rewrite().visit(tree))
@@ -358,12 +412,14 @@ def _stand_down_lessons() -> None:
     shell.set_custom_exc((CheckFailed,), report)
 
 
-#: Most epoch lines a non-interactive run prints (the first, the last and evenly between).
+#: Most epoch lines a non-interactive run prints (the first, the last and evenly
+#: between).
 LOG_LINES = 8
 
 
 def _epoch_logger(epochs: int):
-    """A Keras callback that prints a few one-line epoch summaries, for logs and the book."""
+    """A Keras callback that prints a few one-line epoch summaries, for logs and the
+    book."""
     import keras
 
     every = max(1, -(-epochs // LOG_LINES))  # ceil: at most LOG_LINES lines
@@ -372,14 +428,19 @@ def _epoch_logger(epochs: int):
         def on_epoch_end(self, epoch, logs=None):
             done = epoch + 1
             if done == 1 or done == epochs or done % every == 0:
-                numbers = " · ".join(f"{k} {float(v):.4g}" for k, v in (logs or {}).items())
-                print(f"epoch {done:>{len(str(epochs))}}/{epochs}: {numbers}", flush=True)
+                numbers = " · ".join(
+                    f"{k} {float(v):.4g}" for k, v in (logs or {}).items()
+                )
+                print(
+                    f"epoch {done:>{len(str(epochs))}}/{epochs}: {numbers}", flush=True
+                )
 
     return EpochLog()
 
 
 def _log_updates(x, epochs, batch_size, steps_per_epoch) -> None:
-    """Append the updates this ``fit`` makes (unshortened) to ``$BOOK_UPDATES_LOG``, if set."""
+    """Append the updates this ``fit`` makes (unshortened) to ``$BOOK_UPDATES_LOG``, if
+    set."""
     path = os.environ.get(UPDATES_LOG_VARIABLE, "").strip()
     if not path:
         return
@@ -393,22 +454,43 @@ def _log_updates(x, epochs, batch_size, steps_per_epoch) -> None:
             steps_per_epoch = math.ceil(len(x) / (batch_size or 32))
     from pathlib import Path
 
-    Path(path).parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no _build yet
+    # a fresh clone has no _build yet
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as log:
-        log.write(json.dumps({"chapter": _chapter["name"], "epochs": epochs,
-                              "updates_per_epoch": int(steps_per_epoch),
-                              "batch_size": batch_size}) + "\n")
+        log.write(
+            json.dumps(
+                {
+                    "chapter": _chapter["name"],
+                    "epochs": epochs,
+                    "updates_per_epoch": int(steps_per_epoch),
+                    "batch_size": batch_size,
+                }
+            )
+            + "\n"
+        )
 
 
-def fit(model, x, y=None, *, epochs: int, batch_size: int | None = 128, validation_data=None,
-        verbose: int | str = "auto", callbacks=(), **kwargs):
-    """``model.fit`` with the book's defaults: a progress bar live, a short log in the book.
+def fit(
+    model,
+    x,
+    y=None,
+    *,
+    epochs: int,
+    batch_size: int | None = 128,
+    validation_data=None,
+    verbose: int | str = "auto",
+    callbacks=(),
+    **kwargs,
+):
+    """``model.fit`` with the book's defaults: a progress bar live, a short log in the
+    book.
 
-    In an interactive notebook Keras draws one progress bar per epoch. When the chapter runs
-    unattended (``$CI`` or ``$BOOK_BUILD`` set: CI, ``make test``, the book build) it prints at
-    most ``LOG_LINES`` one-line summaries instead, so a 40-epoch run does not fill a page.
-    ``batch_size`` is ignored by Keras when ``x`` is a ``PyDataset`` (which batches itself).
-    Returns the Keras ``History`` so that ``plots.loss_curve`` can draw it.
+    In an interactive notebook Keras draws one progress bar per epoch. When the chapter
+    runs unattended (``$CI`` or ``$BOOK_BUILD`` set: CI, ``make test``, the book build)
+    it prints at most ``LOG_LINES`` one-line summaries instead, so a 40-epoch run does
+    not fill a page. ``batch_size`` is ignored by Keras when ``x`` is a ``PyDataset``
+    (which batches itself). Returns the Keras ``History`` so that ``plots.loss_curve``
+    can draw it.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -424,5 +506,13 @@ def fit(model, x, y=None, *, epochs: int, batch_size: int | None = 128, validati
             callbacks.append(_epoch_logger(epochs))
         else:
             verbose = 1
-    return model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
-                     verbose=verbose, callbacks=callbacks, **kwargs)
+    return model.fit(
+        x,
+        y,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=validation_data,
+        verbose=verbose,
+        callbacks=callbacks,
+        **kwargs,
+    )

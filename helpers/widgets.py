@@ -1,17 +1,19 @@
-"""Sliders over precomputed pictures: live in a notebook, still interactive in the built book.
+"""Sliders over precomputed pictures: live in a notebook, still interactive in the built
+book.
 
-A chapter calls :func:`explore` once. Every picture is drawn up front (one per combination of
-knob values), so the same frames serve two audiences:
+A chapter calls :func:`explore` once. Every picture is drawn up front (one per
+combination of knob values), so the same frames serve two audiences:
 
-* in Jupyter, JupyterLab, VS Code or Colab the output is an ipywidgets slider (one per knob)
-  over an image — moving it swaps frames, no retraining and no waiting;
-* in the rendered book, which has no kernel, the same output carries a self-contained HTML twin:
-  a native ``<input type="range">`` and a few lines of inline script over embedded PNGs. It needs
-  no CDN and works from ``file://``.
+* in Jupyter, JupyterLab, VS Code or Colab the output is an ipywidgets slider (one per
+  knob) over an image — moving it swaps frames, no retraining and no waiting;
+* in the rendered book, which has no kernel, the same output carries a self-contained
+  HTML twin: a native ``<input type="range">`` and a few lines of inline script over
+  embedded PNGs. It needs no CDN and works from ``file://``.
 
-Both live in one display bundle; Jupyter front ends pick the widget, the book's build is told
-(in ``_config.yml``) to pick the HTML.
+Both live in one display bundle; Jupyter front ends pick the widget, the book's build is
+told (in ``_config.yml``) to pick the HTML.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,12 +26,14 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-#: Most frames one explorer may precompute: beyond this the page gets heavy (~20 kB a frame).
+#: Most frames one explorer may precompute: beyond this the page gets heavy (~20 kB a
+#: frame).
 MAX_FRAMES = 120
 
 
 def figure_to_png(figure, dpi: int = 80) -> bytes:
-    """PNG bytes of a matplotlib figure, which is then closed so it is not drawn twice."""
+    """PNG bytes of a matplotlib figure, which is then closed so it is not drawn
+    twice."""
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
@@ -45,9 +49,12 @@ def _format(value) -> str:
 
 
 class Explorer:
-    """Frames for every combination of knob values, shown as a widget or as static HTML."""
+    """Frames for every combination of knob values, shown as a widget or as static
+    HTML."""
 
-    def __init__(self, frames: dict, knobs: dict[str, list], *, alt: str, caption: str = ""):
+    def __init__(
+        self, frames: dict, knobs: dict[str, list], *, alt: str, caption: str = ""
+    ):
         self.frames = frames  #: (value, value, …) → PNG bytes
         self.knobs = knobs
         self.alt = alt
@@ -57,7 +64,9 @@ class Explorer:
         """The PNG shown for one setting of the knobs, e.g. ``frame(code_size=8)``."""
         missing = set(self.knobs) - set(values)
         if missing:
-            raise ValueError(f"frame needs a value for every knob; missing {sorted(missing)}")
+            raise ValueError(
+                f"frame needs a value for every knob; missing {sorted(missing)}"
+            )
         key = tuple(values[name] for name in self.knobs)
         if key not in self.frames:
             raise ValueError(f"no frame for {values}; knob values are {self.knobs}")
@@ -70,13 +79,18 @@ class Explorer:
 
         sliders = {
             name: widgets.SelectionSlider(
-                options=[(_format(v), v) for v in values], value=values[0],
-                description=name.replace("_", " "), continuous_update=True,
-                style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
+                options=[(_format(v), v) for v in values],
+                value=values[0],
+                description=name.replace("_", " "),
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="420px"),
+            )
             for name, values in self.knobs.items()
         }
-        image = widgets.Image(value=self.frame(**{n: v[0] for n, v in self.knobs.items()}),
-                              format="png")
+        image = widgets.Image(
+            value=self.frame(**{n: v[0] for n, v in self.knobs.items()}), format="png"
+        )
 
         def update(_change=None):
             image.value = self.frame(**{name: s.value for name, s in sliders.items()})
@@ -87,27 +101,39 @@ class Explorer:
 
     # -- the static twin --------------------------------------------------------------
     def html(self) -> str:
-        """Self-contained HTML: range inputs, an ``<img>`` and an inline script, no network."""
+        """Self-contained HTML: range inputs, an ``<img>`` and an inline script, no
+        network."""
         uid = "explorer-" + uuid.uuid4().hex[:8]
         names = list(self.knobs)
         sources = {
             "|".join(str(i) for i in idx): "data:image/png;base64,"
-            + base64.b64encode(self.frames[tuple(self.knobs[n][i] for n, i in zip(names, idx))]).decode()
+            + base64.b64encode(
+                self.frames[tuple(self.knobs[n][i] for n, i in zip(names, idx))]
+            ).decode()
             for idx in itertools.product(*(range(len(self.knobs[n])) for n in names))
         }
         labels = {n: [_format(v) for v in self.knobs[n]] for n in names}
         first = "|".join("0" for _ in names)
         controls = "".join(
-            f'<div class="explorer-control"><label for="{uid}-{k}">{html.escape(n.replace("_", " "))}: '
-            f'<output id="{uid}-{k}-value" for="{uid}-{k}">{html.escape(labels[n][0])}</output></label> '
-            f'<input type="range" id="{uid}-{k}" data-knob="{k}" min="0" max="{len(labels[n]) - 1}" '
+            f'<div class="explorer-control"><label for="{uid}-{k}">'
+            f"{html.escape(n.replace('_', ' '))}: "
+            f'<output id="{uid}-{k}-value" for="{uid}-{k}">'
+            f"{html.escape(labels[n][0])}</output></label> "
+            f'<input type="range" id="{uid}-{k}" data-knob="{k}" '
+            f'min="0" max="{len(labels[n]) - 1}" '
             f'step="1" value="0" aria-valuetext="{html.escape(labels[n][0])}"></div>'
             for k, n in enumerate(names)
         )
         alt_first = html.escape(self._alt_text([self.knobs[n][0] for n in names]))
-        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        caption = (
+            f"<figcaption>{html.escape(self.caption)}</figcaption>"
+            if self.caption
+            else ""
+        )
         alts = {
-            key: self._alt_text([self.knobs[n][int(i)] for n, i in zip(names, key.split("|"))])
+            key: self._alt_text(
+                [self.knobs[n][int(i)] for n, i in zip(names, key.split("|"))]
+            )
             for key in sources
         }
         script = (
@@ -115,9 +141,12 @@ class Explorer:
             f"var root=document.getElementById({json.dumps(uid)});"
             f"var frames={json.dumps(sources)};var alts={json.dumps(alts)};"
             f"var labels={json.dumps([labels[n] for n in names])};"
-            "var inputs=root.querySelectorAll('input[type=range]');var img=root.querySelector('img');"
-            "function show(){var key=[];inputs.forEach(function(el,k){key.push(el.value);"
-            "var text=labels[k][+el.value];root.querySelector('#'+el.id+'-value').textContent=text;"
+            "var inputs=root.querySelectorAll('input[type=range]');"
+            "var img=root.querySelector('img');"
+            "function show(){var key=[];"
+            "inputs.forEach(function(el,k){key.push(el.value);"
+            "var text=labels[k][+el.value];"
+            "root.querySelector('#'+el.id+'-value').textContent=text;"
             "el.setAttribute('aria-valuetext',text);});key=key.join('|');"
             "img.src=frames[key];img.alt=alts[key];}"
             "inputs.forEach(function(el){el.addEventListener('input',show);});"
@@ -125,47 +154,69 @@ class Explorer:
         )
         return (
             f'<figure class="book-explorer" id="{uid}">{controls}'
-            f'<img src="{sources[first]}" alt="{alt_first}" style="max-width:100%">{caption}'
+            f'<img src="{sources[first]}" alt="{alt_first}" style="max-width:100%">'
+            f"{caption}"
             f"</figure><script>{script}</script>"
         )
 
     def _alt_text(self, values) -> str:
-        setting = ", ".join(f"{n.replace('_', ' ')} = {_format(v)}" for n, v in zip(self.knobs, values))
+        setting = ", ".join(
+            f"{n.replace('_', ' ')} = {_format(v)}" for n, v in zip(self.knobs, values)
+        )
         return f"{self.alt} ({setting})"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": f"<Explorer over {', '.join(self.knobs)}: {len(self.frames)} frames>",
-                  "text/html": self.html()}
+        bundle = {
+            "text/plain": (
+                f"<Explorer over {', '.join(self.knobs)}: {len(self.frames)} frames>"
+            ),
+            "text/html": self.html(),
+        }
         try:
             widget_bundle = self.widget()._repr_mimebundle_()
         except Exception:  # no ipywidgets or no kernel comm: the static twin is enough
             widget_bundle = None
         if widget_bundle:
-            data = widget_bundle[0] if isinstance(widget_bundle, tuple) else widget_bundle
+            data = (
+                widget_bundle[0] if isinstance(widget_bundle, tuple) else widget_bundle
+            )
             view = data.get("application/vnd.jupyter.widget-view+json")
             if view:
                 bundle["application/vnd.jupyter.widget-view+json"] = view
         return bundle
 
 
-def explore(render: Callable[..., object], knobs: Mapping[str, Sequence], *, alt: str,
-            caption: str = "", dpi: int = 80) -> Explorer:
-    """Precompute ``render(**values)`` for every combination of knob values; show it with sliders.
+def explore(
+    render: Callable[..., object],
+    knobs: Mapping[str, Sequence],
+    *,
+    alt: str,
+    caption: str = "",
+    dpi: int = 80,
+) -> Explorer:
+    """Precompute ``render(**values)`` for every combination of knob values; show it
+    with sliders.
 
-    ``render`` returns a matplotlib figure (closed after drawing) or PNG bytes. ``knobs`` maps
-    a name the reader understands (``code_size``, ``noise_level``) to the values its slider
-    steps through, in order. ``alt`` describes the picture for screen readers; the knob values
-    are appended to it for each frame.
+    ``render`` returns a matplotlib figure (closed after drawing) or PNG bytes.
+    ``knobs`` maps a name the reader understands (``code_size``, ``noise_level``) to the
+    values its slider steps through, in order. ``alt`` describes the picture for screen
+    readers; the knob values are appended to it for each frame.
 
-    Display the result (make it a cell's last expression): a live widget in Jupyter and Colab,
-    a static slider in the rendered book.
+    Display the result (make it a cell's last expression): a live widget in Jupyter and
+    Colab, a static slider in the rendered book.
     """
     if not callable(render):
-        raise ValueError("render must be a function that takes the knob values and returns a figure")
+        raise ValueError(
+            "render must be a function that takes the knob values and returns a figure"
+        )
     if not knobs:
-        raise ValueError("explore needs at least one knob, e.g. {'code_size': [2, 8, 32]}")
+        raise ValueError(
+            "explore needs at least one knob, e.g. {'code_size': [2, 8, 32]}"
+        )
     if not alt or not str(alt).strip():
-        raise ValueError("explore needs alt text that describes the picture for screen readers")
+        raise ValueError(
+            "explore needs alt text that describes the picture for screen readers"
+        )
     knob_values = {}
     for name, values in knobs.items():
         values = list(values)
@@ -176,7 +227,9 @@ def explore(render: Callable[..., object], knobs: Mapping[str, Sequence], *, alt
         knob_values[name] = values
     count = int(np.prod([len(v) for v in knob_values.values()]))
     if count > MAX_FRAMES:
-        raise ValueError(f"{count} frames is more than {MAX_FRAMES}; use fewer knob values")
+        raise ValueError(
+            f"{count} frames is more than {MAX_FRAMES}; use fewer knob values"
+        )
     frames = {}
     for combination in itertools.product(*knob_values.values()):
         picture = render(**dict(zip(knob_values, combination)))
@@ -185,5 +238,8 @@ def explore(render: Callable[..., object], knobs: Mapping[str, Sequence], *, alt
         elif hasattr(picture, "savefig"):
             frames[combination] = figure_to_png(picture, dpi=dpi)
         else:
-            raise ValueError(f"render must return a matplotlib figure or PNG bytes; got {type(picture).__name__}")
+            raise ValueError(
+                "render must return a matplotlib figure or PNG bytes; "
+                f"got {type(picture).__name__}"
+            )
     return Explorer(frames, knob_values, alt=str(alt), caption=caption)
