@@ -1,23 +1,27 @@
-"""Counting bits: JPEG through Pillow, and autoencoder codes quantised and entropy-coded.
+"""Counting bits: JPEG through Pillow, and autoencoder codes quantised and
+entropy-coded.
 
-Used by the chapter "Autoencoders versus JPEG". Every rate is in **bits per pixel** (bpp) of a
-28×28 image (784 pixels); every quality is per-image mean PSNR in dB from
+Used by the chapter "Autoencoders versus JPEG". Every rate is in **bits per pixel**
+(bpp) of a 28×28 image (784 pixels); every quality is per-image mean PSNR in dB from
 :mod:`helpers.metrics`.
 
 Two ways to count a JPEG file:
 
 * ``file_bits``: the whole file, as it would sit on a disk (headers included);
-* ``payload_bits``: only the entropy-coded scan, from just after the Start-of-Scan header to
-  the End-of-Image marker. The headers (quantisation and Huffman tables, sizes) are the same for
-  every image of a given quality, so they could be shared like an autoencoder's decoder.
+* ``payload_bits``: only the entropy-coded scan, from just after the Start-of-Scan
+  header to the End-of-Image marker. The headers (quantisation and Huffman tables,
+  sizes) are the same for every image of a given quality, so they could be shared like
+  an autoencoder's decoder.
 
 Two ways to count an autoencoder code after uniform quantisation:
 
-* ``code_length_bits``: the ideal length of an entropy coder whose table of symbol frequencies
-  was estimated beforehand (from the training set), which an arithmetic coder reaches within a
-  few bits; ``entropy_bits`` is the optimistic empirical entropy of the symbols themselves;
+* ``code_length_bits``: the ideal length of an entropy coder whose table of symbol
+  frequencies was estimated beforehand (from the training set), which an arithmetic
+  coder reaches within a few bits; ``entropy_bits`` is the optimistic empirical entropy
+  of the symbols themselves;
 * ``zlib_bits``: what an everyday lossless coder (DEFLATE) actually produces.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,7 +38,8 @@ JPEG_QUALITIES = (1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
 _SOS, _EOI, _SOI = 0xDA, 0xD9, 0xD8
 
 
-# -- quantisation and entropy -------------------------------------------------------------
+# -- quantisation and entropy ----------------------------------------------------------
+
 
 def _finite_array(values, what: str) -> np.ndarray:
     array = np.asarray(values)
@@ -61,13 +66,17 @@ def _symbols(symbols, what: str = "symbols") -> np.ndarray:
     array = _finite_array(symbols, what)
     if not np.issubdtype(array.dtype, np.integer):
         if not np.all(array == np.round(array)):
-            raise ValueError(f"{what} must be whole numbers (quantise codes first); got dtype {array.dtype}")
+            raise ValueError(
+                f"{what} must be whole numbers (quantise codes first); got dtype "
+                f"{array.dtype}"
+            )
         array = array.astype(np.int64)
     return array.astype(np.int64, copy=False)
 
 
 def quantise(codes, step) -> np.ndarray:
-    """Round each code value to the nearest multiple of ``step``; return the integer symbols."""
+    """Round each code value to the nearest multiple of ``step``; return the integer
+    symbols."""
     codes = _finite_array(codes, "codes").astype(np.float64)
     return np.round(codes / _step(step)).astype(np.int64)
 
@@ -78,7 +87,8 @@ def dequantise(symbols, step) -> np.ndarray:
 
 
 def entropy_bits(symbols) -> float:
-    """Empirical entropy of the symbols, in bits per symbol: −Σ p log2 p over their histogram.
+    """Empirical entropy of the symbols, in bits per symbol: −Σ p log2 p over their
+    histogram.
 
     Optimistic: it assumes the coder already knew these very frequencies.
     """
@@ -88,24 +98,28 @@ def entropy_bits(symbols) -> float:
 
 
 def code_length_bits(symbols, reference) -> float:
-    """Total bits an ideal entropy coder spends on ``symbols`` with a table from ``reference``.
+    """Total bits an ideal entropy coder spends on ``symbols`` with a table from
+    ``reference``.
 
-    The table is the frequency of each symbol in ``reference`` (e.g. the training set's symbols),
-    with one extra count for every value from the smallest to the largest symbol seen in either
-    (so a symbol never seen in training costs many bits, not infinitely many). An arithmetic coder
-    gets within a few bits of this total.
+    The table is the frequency of each symbol in ``reference`` (e.g. the training set's
+    symbols), with one extra count for every value from the smallest to the largest
+    symbol seen in either (so a symbol never seen in training costs many bits, not
+    infinitely many). An arithmetic coder gets within a few bits of this total.
     """
     symbols = _symbols(symbols).ravel()
     reference = _symbols(reference, "reference").ravel()
     low = min(symbols.min(), reference.min())
     high = max(symbols.max(), reference.max())
-    counts = np.bincount(reference - low, minlength=high - low + 1).astype(np.float64) + 1.0
+    counts = (
+        np.bincount(reference - low, minlength=high - low + 1).astype(np.float64) + 1.0
+    )
     p = counts / counts.sum()
     return float(-np.log2(p[symbols - low]).sum())
 
 
 def symbols_to_bytes(symbols) -> bytes:
-    """Serialise symbols compactly: one byte each when they fit in −128…127, else two."""
+    """Serialise symbols compactly: one byte each when they fit in −128…127, else
+    two."""
     symbols = _symbols(symbols)
     if symbols.min() >= -128 and symbols.max() <= 127:
         return symbols.astype(np.int8).tobytes()
@@ -115,10 +129,12 @@ def symbols_to_bytes(symbols) -> bytes:
 
 
 def zlib_bits(symbols, *, per_image: bool = False) -> float:
-    """Bits of the symbols after DEFLATE (zlib level 9, raw stream: no header or checksum).
+    """Bits of the symbols after DEFLATE (zlib level 9, raw stream: no header or
+    checksum).
 
-    ``per_image=False`` compresses all rows of ``symbols`` as one stream (a batch sent at once);
-    ``per_image=True`` compresses each row (first axis) on its own, as a single image would be.
+    ``per_image=False`` compresses all rows of ``symbols`` as one stream (a batch sent
+    at once); ``per_image=True`` compresses each row (first axis) on its own, as a
+    single image would be.
     """
     symbols = _symbols(symbols)
 
@@ -128,27 +144,39 @@ def zlib_bits(symbols, *, per_image: bool = False) -> float:
 
     if per_image:
         if symbols.ndim < 2:
-            raise ValueError(f"per_image=True needs one row of symbols per image; got shape {symbols.shape}")
+            raise ValueError(
+                "per_image=True needs one row of symbols per image; got shape "
+                f"{symbols.shape}"
+            )
         return float(8 * sum(deflate(symbols_to_bytes(row)) for row in symbols))
     return float(8 * deflate(symbols_to_bytes(symbols)))
 
 
-# -- JPEG ------------------------------------------------------------------------------------
+# -- JPEG ------------------------------------------------------------------------------
+
 
 def _quality(quality) -> int:
     return whole_number(quality, "JPEG quality", minimum=1, maximum=95)
 
 
 def jpeg_encode(image, quality: int) -> bytes:
-    """One greyscale image (H, W[, 1], pixels in [0, 1]) as baseline JPEG bytes (Pillow, libjpeg)."""
+    """One greyscale image (H, W[, 1], pixels in [0, 1]) as baseline JPEG bytes (Pillow,
+    libjpeg)."""
     from PIL import Image
 
     batch = as_image_batch(np.asarray(image)[None], "image")
     if batch.shape[-1] == 3 or batch.ndim != 4 and batch.ndim != 3:
-        raise ValueError(f"image must be one greyscale image (H, W) or (H, W, 1); got {np.shape(image)}")
-    pixels = np.round(batch[0].reshape(batch.shape[1], batch.shape[2]) * 255).astype(np.uint8)
+        raise ValueError(
+            "image must be one greyscale image (H, W) or (H, W, 1); got "
+            f"{np.shape(image)}"
+        )
+    pixels = np.round(batch[0].reshape(batch.shape[1], batch.shape[2]) * 255).astype(
+        np.uint8
+    )
     buffer = io.BytesIO()
-    Image.fromarray(pixels, mode="L").save(buffer, format="JPEG", quality=_quality(quality))
+    Image.fromarray(pixels, mode="L").save(
+        buffer, format="JPEG", quality=_quality(quality)
+    )
     return buffer.getvalue()
 
 
@@ -157,19 +185,30 @@ def jpeg_decode(data: bytes) -> np.ndarray:
     from PIL import Image
 
     if not isinstance(data, (bytes, bytearray)) or data[:2] != b"\xff\xd8":
-        raise ValueError("jpeg_decode expects the bytes of a JPEG file (starting with FF D8)")
+        raise ValueError(
+            "jpeg_decode expects the bytes of a JPEG file (starting with FF D8)"
+        )
     with Image.open(io.BytesIO(bytes(data))) as picture:
         pixels = np.asarray(picture.convert("L"), dtype=np.float32) / 255.0
     return pixels[..., None]
 
 
 def jpeg_segments(data: bytes) -> list[tuple[str, int]]:
-    """The markers of a JPEG file and the bytes each takes: ``[("SOI", 2), ("APP0", 18), …]``.
+    """The markers of a JPEG file and the bytes each takes: ``[("SOI", 2), ("APP0", 18),
+    …]``.
 
     The entropy-coded scan after the SOS header is listed as ``("scan payload", n)``.
     """
-    names = {0xD8: "SOI", 0xD9: "EOI", 0xDB: "DQT", 0xC0: "SOF0", 0xC4: "DHT", 0xDA: "SOS",
-             0xDD: "DRI", 0xFE: "COM"}
+    names = {
+        0xD8: "SOI",
+        0xD9: "EOI",
+        0xDB: "DQT",
+        0xC0: "SOF0",
+        0xC4: "DHT",
+        0xDA: "SOS",
+        0xDD: "DRI",
+        0xFE: "COM",
+    }
     data = bytes(data)
     if data[:2] != b"\xff\xd8":
         raise ValueError("not a JPEG file: it must start with the marker FF D8")
@@ -178,26 +217,37 @@ def jpeg_segments(data: bytes) -> list[tuple[str, int]]:
         if data[i] != 0xFF or i + 1 >= len(data):
             raise ValueError(f"malformed JPEG: expected a marker at byte {i}")
         marker = data[i + 1]
-        name = names.get(marker, f"APP{marker - 0xE0}" if 0xE0 <= marker <= 0xEF else f"FF{marker:02X}")
+        name = names.get(
+            marker,
+            f"APP{marker - 0xE0}" if 0xE0 <= marker <= 0xEF else f"FF{marker:02X}",
+        )
         if marker == _EOI:
             segments.append(("EOI", 2))
             return segments
-        length = int.from_bytes(data[i + 2:i + 4], "big")
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
         segments.append((name, 2 + length))
         i += 2 + length
-        if marker == _SOS:  # the scan runs to the next marker that is not stuffing or a restart
+        # the scan runs to the next marker that is not stuffing or a restart
+        if marker == _SOS:
             j = data.find(b"\xff", i)
-            while j != -1 and j + 1 < len(data) and (data[j + 1] == 0x00 or 0xD0 <= data[j + 1] <= 0xD7):
+            while (
+                j != -1
+                and j + 1 < len(data)
+                and (data[j + 1] == 0x00 or 0xD0 <= data[j + 1] <= 0xD7)
+            ):
                 j = data.find(b"\xff", j + 2)
             if j == -1 or j + 1 >= len(data):
-                raise ValueError("malformed JPEG: the scan has no End-of-Image marker (FF D9)")
+                raise ValueError(
+                    "malformed JPEG: the scan has no End-of-Image marker (FF D9)"
+                )
             segments.append(("scan payload", j - i))
             i = j
     raise ValueError("malformed JPEG: no End-of-Image marker (FF D9)")
 
 
 def jpeg_payload_bytes(data: bytes) -> int:
-    """Bytes of the entropy-coded scan only (all headers and the SOI/EOI markers left out)."""
+    """Bytes of the entropy-coded scan only (all headers and the SOI/EOI markers left
+    out)."""
     return sum(size for name, size in jpeg_segments(data) if name == "scan payload")
 
 
@@ -209,7 +259,9 @@ def jpeg_roundtrip(images, quality: int):
     """
     images = as_image_batch(images)
     if images.ndim == 4 and images.shape[-1] != 1:
-        raise ValueError(f"JPEG here takes greyscale images (N, H, W, 1); got shape {images.shape}")
+        raise ValueError(
+            f"JPEG here takes greyscale images (N, H, W, 1); got shape {images.shape}"
+        )
     decoded, file_bits, payload_bits = [], [], []
     for image in images:
         data = jpeg_encode(image, quality)
@@ -222,40 +274,58 @@ def jpeg_roundtrip(images, quality: int):
 def jpeg_curve(images, qualities=JPEG_QUALITIES) -> dict:
     """JPEG's rate–distortion curve: one point per quality.
 
-    Returns a dict of arrays: ``quality``, ``file_bpp`` and ``payload_bpp`` (mean bits per pixel),
-    and ``psnr_db`` (per-image mean PSNR of the decoded images).
+    Returns a dict of arrays: ``quality``, ``file_bpp`` and ``payload_bpp`` (mean bits
+    per pixel), and ``psnr_db`` (per-image mean PSNR of the decoded images).
     """
     images = as_image_batch(images)
     qualities = [_quality(q) for q in qualities]
     if not qualities:
-        raise ValueError("qualities is empty; give at least one JPEG quality from 1 to 95")
+        raise ValueError(
+            "qualities is empty; give at least one JPEG quality from 1 to 95"
+        )
     pixels = float(np.prod(images.shape[1:3]))
     rows = []
     for q in qualities:
         decoded, file_bits, payload_bits = jpeg_roundtrip(images, q)
-        rows.append((q, file_bits.mean() / pixels, payload_bits.mean() / pixels,
-                     float(np.mean(psnr_per_image(images, decoded)))))
+        rows.append(
+            (
+                q,
+                file_bits.mean() / pixels,
+                payload_bits.mean() / pixels,
+                float(np.mean(psnr_per_image(images, decoded))),
+            )
+        )
     quality, file_bpp, payload_bpp, psnr_db = map(np.array, zip(*rows))
-    return {"quality": quality, "file_bpp": file_bpp, "payload_bpp": payload_bpp, "psnr_db": psnr_db}
+    return {
+        "quality": quality,
+        "file_bpp": file_bpp,
+        "payload_bpp": payload_bpp,
+        "psnr_db": psnr_db,
+    }
 
 
-# -- autoencoder codes -----------------------------------------------------------------------
+# -- autoencoder codes -----------------------------------------------------------------
+
 
 def code_curve(codes, reference_codes, decode, images, steps) -> dict:
-    """Rate–distortion curve of an autoencoder's codes quantised with each uniform ``step``.
+    """Rate–distortion curve of an autoencoder's codes quantised with each uniform
+    ``step``.
 
-    ``codes``: the held-out images' codes (N, …); ``reference_codes``: training codes, whose
-    symbol frequencies make the entropy coder's table; ``decode``: a function codes → images
-    (e.g. ``lambda c: decoder.predict(c, verbose=0)``); ``images``: the held-out originals.
-    Returns a dict of arrays over steps: ``step``, ``entropy_bpp`` (ideal coder, training
-    table), ``self_entropy_bpp`` (empirical entropy of the held-out symbols), ``zlib_bpp``
-    (DEFLATE of the whole held-out batch) and ``psnr_db``.
+    ``codes``: the held-out images' codes (N, …); ``reference_codes``: training codes,
+    whose symbol frequencies make the entropy coder's table; ``decode``: a function
+    codes → images (e.g. ``lambda c: decoder.predict(c, verbose=0)``); ``images``: the
+    held-out originals. Returns a dict of arrays over steps: ``step``, ``entropy_bpp``
+    (ideal coder, training table), ``self_entropy_bpp`` (empirical entropy of the
+    held-out symbols), ``zlib_bpp`` (DEFLATE of the whole held-out batch) and
+    ``psnr_db``.
     """
     images = as_image_batch(images)
     codes = _finite_array(codes, "codes")
     reference_codes = _finite_array(reference_codes, "reference_codes")
     if len(codes) != len(images):
-        raise ValueError(f"{len(codes)} codes for {len(images)} images; expected one code per image")
+        raise ValueError(
+            f"{len(codes)} codes for {len(images)} images; expected one code per image"
+        )
     if not callable(decode):
         raise ValueError("decode must be a function that turns codes into images")
     steps = [_step(s) for s in steps]
@@ -265,29 +335,47 @@ def code_curve(codes, reference_codes, decode, images, steps) -> dict:
     rows = []
     for step in steps:
         symbols = quantise(codes, step)
-        decoded = np.clip(np.asarray(decode(dequantise(symbols, step)), dtype=np.float32), 0, 1)
-        rows.append((step,
-                     code_length_bits(symbols, quantise(reference_codes, step)) / pixels,
-                     entropy_bits(symbols) * symbols.size / pixels,
-                     zlib_bits(symbols) / pixels,
-                     float(np.mean(psnr_per_image(images, decoded.reshape(images.shape))))))
+        decoded = np.clip(
+            np.asarray(decode(dequantise(symbols, step)), dtype=np.float32), 0, 1
+        )
+        rows.append(
+            (
+                step,
+                code_length_bits(symbols, quantise(reference_codes, step)) / pixels,
+                entropy_bits(symbols) * symbols.size / pixels,
+                zlib_bits(symbols) / pixels,
+                float(np.mean(psnr_per_image(images, decoded.reshape(images.shape)))),
+            )
+        )
     step, entropy_bpp, self_entropy_bpp, zlib_bpp, psnr_db = map(np.array, zip(*rows))
-    return {"step": step, "entropy_bpp": entropy_bpp, "self_entropy_bpp": self_entropy_bpp,
-            "zlib_bpp": zlib_bpp, "psnr_db": psnr_db}
+    return {
+        "step": step,
+        "entropy_bpp": entropy_bpp,
+        "self_entropy_bpp": self_entropy_bpp,
+        "zlib_bpp": zlib_bpp,
+        "psnr_db": psnr_db,
+    }
 
 
 def psnr_at_rate(bpp, psnr_db, rate: float = 0.5) -> float:
-    """PSNR at ``rate`` bits per pixel, linearly interpolated on a curve (sorted by rate).
+    """PSNR at ``rate`` bits per pixel, linearly interpolated on a curve (sorted by
+    rate).
 
-    Raises ``ValueError`` when ``rate`` lies outside the curve's rates: extrapolating would
-    report a quality the codec never reached.
+    Raises ``ValueError`` when ``rate`` lies outside the curve's rates: extrapolating
+    would report a quality the codec never reached.
     """
     bpp = _finite_array(bpp, "bpp").astype(np.float64).ravel()
     psnr_db = _finite_array(psnr_db, "psnr_db").astype(np.float64).ravel()
     if bpp.shape != psnr_db.shape:
-        raise ValueError(f"bpp and psnr_db must have the same length; got {bpp.size} and {psnr_db.size}")
+        raise ValueError(
+            f"bpp and psnr_db must have the same length; got {bpp.size} and "
+            f"{psnr_db.size}"
+        )
     order = np.argsort(bpp, kind="stable")
     bpp, psnr_db = bpp[order], psnr_db[order]
     if not bpp[0] <= rate <= bpp[-1]:
-        raise ValueError(f"rate {rate} bpp lies outside the curve, which spans {bpp[0]:.3g}–{bpp[-1]:.3g} bpp")
+        raise ValueError(
+            f"rate {rate} bpp lies outside the curve, which spans "
+            f"{bpp[0]:.3g}–{bpp[-1]:.3g} bpp"
+        )
     return float(np.interp(rate, bpp, psnr_db))

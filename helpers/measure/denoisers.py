@@ -1,23 +1,29 @@
-"""Classical denoisers from scikit-image, each with its knob chosen on a validation split.
+"""Classical denoisers from scikit-image, each with its knob chosen on a validation
+split.
 
-The denoising chapter compares its autoencoders with four filters that need no training data,
-only one number chosen well:
+The denoising chapter compares its autoencoders with four filters that need no training
+data, only one number chosen well:
 
-==================  ==========================================  =============================
-filter              what it does                                knob (``parameter``)
-==================  ==========================================  =============================
-``median``          each pixel becomes the median of a square   ``size``: side in pixels
-``gaussian``        a Gaussian-weighted local average           ``sigma``: width in pixels
-``total variation`` smooths while keeping edges (Chambolle)     ``weight``: strength
-``non-local means`` averages pixels whose 5×5 patches look      ``h``: patch-distance cut-off
-                    alike, anywhere within 6 pixels             (pixel units, [0, 1] scale)
-==================  ==========================================  =============================
+===================  ==================================  =============================
+filter               what it does                        knob (``parameter``)
+===================  ==================================  =============================
+``median``           each pixel becomes the median of a  ``size``: side in pixels
+                     square
+``gaussian``         a Gaussian-weighted local average   ``sigma``: width in pixels
+``total variation``  smooths while keeping edges         ``weight``: strength
+                     (Chambolle)
+``non-local means``  averages pixels whose 5×5 patches   ``h``: patch-distance cut-off
+                     look alike, anywhere within 6       (pixel units, [0, 1] scale)
+                     pixels
+===================  ==================================  =============================
 
-A fair comparison gives each filter its best knob, chosen on a *validation* split (never on
-the held-out images it is then measured on): :func:`choose_filter` tries every value of a
-grid and keeps the one with the highest per-image mean PSNR. Images are float (N, 28, 28[, 1])
-with pixels in [0, 1]; outputs are clipped to [0, 1] and have the input's shape.
+A fair comparison gives each filter its best knob, chosen on a *validation* split (never
+on the held-out images it is then measured on): :func:`choose_filter` tries every value
+of a grid and keeps the one with the highest per-image mean PSNR. Images are float (N,
+28, 28[, 1]) with pixels in [0, 1]; outputs are clipped to [0, 1] and have the input's
+shape.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,7 +32,8 @@ import numpy as np
 
 from .._validate import as_image_batch, number
 
-#: The filters and the knob each one has: name -> (parameter name, values tried by default).
+#: The filters and the knob each one has: name -> (parameter name, values tried by
+#: default).
 FILTERS = {
     "median": ("size", (3, 5, 7)),
     "gaussian": ("sigma", (0.5, 0.75, 1.0, 1.5, 2.0, 3.0)),
@@ -44,7 +51,11 @@ def _filter_one(name: str, image: np.ndarray, value) -> np.ndarray:
     if name == "median":
         from skimage.filters import median
 
-        return median(image, footprint=np.ones((int(value), int(value)), dtype=bool), mode="nearest")
+        return median(
+            image,
+            footprint=np.ones((int(value), int(value)), dtype=bool),
+            mode="nearest",
+        )
     if name == "gaussian":
         from skimage.filters import gaussian
 
@@ -55,13 +66,20 @@ def _filter_one(name: str, image: np.ndarray, value) -> np.ndarray:
         return denoise_tv_chambolle(image, weight=float(value))
     from skimage.restoration import denoise_nl_means
 
-    return denoise_nl_means(image, h=float(value), patch_size=NL_MEANS_PATCH_SIZE,
-                            patch_distance=NL_MEANS_PATCH_DISTANCE, fast_mode=True)
+    return denoise_nl_means(
+        image,
+        h=float(value),
+        patch_size=NL_MEANS_PATCH_SIZE,
+        patch_distance=NL_MEANS_PATCH_DISTANCE,
+        fast_mode=True,
+    )
 
 
 def _check_name(name) -> str:
     if name not in FILTERS:
-        raise ValueError(f"unknown filter {name!r}; expected one of {', '.join(map(repr, FILTERS))}")
+        raise ValueError(
+            f"unknown filter {name!r}; expected one of {', '.join(map(repr, FILTERS))}"
+        )
     return name
 
 
@@ -70,7 +88,9 @@ def _check_value(name: str, value):
     if number(value, what, minimum=0) == 0:
         raise ValueError(f"{what} must be above 0; got {value!r}")
     if name == "median" and (int(value) != value or int(value) % 2 == 0):
-        raise ValueError(f"median needs an odd whole number for size (3, 5, …); got {value!r}")
+        raise ValueError(
+            f"median needs an odd whole number for size (3, 5, …); got {value!r}"
+        )
     return value
 
 
@@ -84,7 +104,9 @@ def apply_filter(name: str, images, value) -> np.ndarray:
     value = _check_value(name, value)
     images = as_image_batch(images, "images")
     if images.ndim == 4 and images.shape[-1] != 1:
-        raise ValueError(f"images must be grey, shape (N, H, W[, 1]); got {images.shape}")
+        raise ValueError(
+            f"images must be grey, shape (N, H, W[, 1]); got {images.shape}"
+        )
     flat = images.reshape(images.shape[:3])
     out = np.stack([_filter_one(name, image, value) for image in flat])
     return np.clip(out, 0.0, 1.0).astype(np.float32).reshape(images.shape)
@@ -94,8 +116,8 @@ def apply_filter(name: str, images, value) -> np.ndarray:
 class ChosenFilter:
     """A filter with the knob that scored best on the validation split.
 
-    Call it on a batch: ``chosen(noisy_test)``. ``validation_psnr_db`` maps every value tried
-    to its per-image mean PSNR (dB) on the validation images.
+    Call it on a batch: ``chosen(noisy_test)``. ``validation_psnr_db`` maps every value
+    tried to its per-image mean PSNR (dB) on the validation images.
     """
 
     name: str
@@ -113,10 +135,11 @@ class ChosenFilter:
 
 
 def choose_filter(name: str, clean, noisy, values=None) -> ChosenFilter:
-    """Try each knob value on (noisy → clean) validation pairs; keep the best by mean PSNR.
+    """Try each knob value on (noisy → clean) validation pairs; keep the best by mean
+    PSNR.
 
-    ``clean`` and ``noisy``: float (N, H, W[, 1]) in [0, 1], the same shape. ``values``: the
-    grid to try (default: :data:`FILTERS`). Ties go to the first value in the grid.
+    ``clean`` and ``noisy``: float (N, H, W[, 1]) in [0, 1], the same shape. ``values``:
+    the grid to try (default: :data:`FILTERS`). Ties go to the first value in the grid.
     """
     from ..metrics import psnr
 
@@ -124,7 +147,10 @@ def choose_filter(name: str, clean, noisy, values=None) -> ChosenFilter:
     clean = as_image_batch(clean, "clean")
     noisy = as_image_batch(noisy, "noisy")
     if clean.shape != noisy.shape:
-        raise ValueError(f"clean and noisy must have the same shape; got {clean.shape} and {noisy.shape}")
+        raise ValueError(
+            f"clean and noisy must have the same shape; got {clean.shape} and "
+            f"{noisy.shape}"
+        )
     values = FILTERS[name][1] if values is None else tuple(values)
     if not values:
         raise ValueError(f"values must hold at least one {FILTERS[name][0]} to try")
@@ -134,8 +160,11 @@ def choose_filter(name: str, clean, noisy, values=None) -> ChosenFilter:
 
 
 def choose_filters(clean, noisy, names=None) -> dict:
-    """:func:`choose_filter` for several filters (default: all four) → name -> ChosenFilter."""
+    """:func:`choose_filter` for several filters (default: all four) → name ->
+    ChosenFilter."""
     names = list(FILTERS) if names is None else list(names)
     if not names:
-        raise ValueError(f"names must list at least one of {', '.join(map(repr, FILTERS))}")
+        raise ValueError(
+            f"names must list at least one of {', '.join(map(repr, FILTERS))}"
+        )
     return {name: choose_filter(name, clean, noisy) for name in names}

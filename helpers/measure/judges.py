@@ -1,9 +1,10 @@
 """Small image classifiers ("judges") that read what a decoded picture shows.
 
-The chapter "Latent vector arithmetic" uses them to measure an edit instead of showing one
-lucky example: a *style judge* reads whether a glyph is bold, italic and which family it is,
-a *letter judge* reads its letter. They are trained on real images only, so that when they
-read a decoded image they give an outside opinion, not the autoencoder's own.
+The chapter "Latent vector arithmetic" uses them to measure an edit instead of showing
+one lucky example: a *style judge* reads whether a glyph is bold, italic and which
+family it is, a *letter judge* reads its letter. They are trained on real images only,
+so that when they read a decoded image they give an outside opinion, not the
+autoencoder's own.
 
 A judge is one small convolutional trunk with one softmax head per question::
 
@@ -13,10 +14,11 @@ A judge is one small convolutional trunk with one softmax head per question::
       → Flatten → Dense(32, ReLU)
       → one Dense(n_classes, softmax) per head       # e.g. bold: 2, family: 3
 
-``build_judge({"bold": 2, "italic": 2, "family": 3})`` returns a compiled Keras model whose
-output is a dict of class probabilities, one entry per head; fit it with a dict of integer
-labels, e.g. ``judge.fit(images, {"bold": ..., "italic": ..., "family": ...})``.
+``build_judge({"bold": 2, "italic": 2, "family": 3})`` returns a compiled Keras model
+whose output is a dict of class probabilities, one entry per head; fit it with a dict of
+integer labels, e.g. ``judge.fit(images, {"bold": ..., "italic": ..., "family": ...})``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,23 +28,36 @@ from .._validate import as_image_batch, whole_number
 
 def _check_heads(heads) -> dict:
     if not isinstance(heads, dict) or not heads:
-        raise ValueError("heads must be a non-empty dict {name: number of classes}, "
-                         f"e.g. {{'bold': 2, 'letter': 10}}; got {heads!r}")
+        raise ValueError(
+            "heads must be a non-empty dict {name: number of classes}, "
+            f"e.g. {{'bold': 2, 'letter': 10}}; got {heads!r}"
+        )
     checked = {}
     for name, classes in heads.items():
         if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(f"head names must be identifiers such as 'bold'; got {name!r}")
-        checked[name] = whole_number(classes, f"the number of classes of head {name!r}", minimum=2)
+            raise ValueError(
+                f"head names must be identifiers such as 'bold'; got {name!r}"
+            )
+        checked[name] = whole_number(
+            classes, f"the number of classes of head {name!r}", minimum=2
+        )
     return checked
 
 
-def build_judge(heads: dict, *, filters: tuple = (8, 16), hidden_units: int = 32,
-                name: str = "judge"):
-    """A small CNN with one softmax head per entry of ``heads`` ({name: number of classes}).
+def build_judge(
+    heads: dict,
+    *,
+    filters: tuple = (8, 16),
+    hidden_units: int = 32,
+    name: str = "judge",
+):
+    """A small CNN with one softmax head per entry of ``heads`` ({name: number of
+    classes}).
 
-    Compiled with Adam, sparse categorical cross-entropy and accuracy on every head. Small on
-    purpose (about 15,000 weights): it trains in seconds on a CPU and still reads the book's
-    28×28 images well; the chapter reports its accuracy on held-out real images.
+    Compiled with Adam, sparse categorical cross-entropy and accuracy on every head.
+    Small on purpose (about 15,000 weights): it trains in seconds on a CPU and still
+    reads the book's 28×28 images well; the chapter reports its accuracy on held-out
+    real images.
     """
     import keras
     from keras import layers
@@ -50,7 +65,9 @@ def build_judge(heads: dict, *, filters: tuple = (8, 16), hidden_units: int = 32
     heads = _check_heads(heads)
     filters = tuple(filters)
     if len(filters) != 2:
-        raise ValueError(f"filters must be two whole numbers ≥ 1, e.g. (8, 16); got {filters!r}")
+        raise ValueError(
+            f"filters must be two whole numbers ≥ 1, e.g. (8, 16); got {filters!r}"
+        )
     filters = tuple(whole_number(f, "each of filters") for f in filters)
     hidden_units = whole_number(hidden_units, "hidden_units")
 
@@ -61,12 +78,16 @@ def build_judge(heads: dict, *, filters: tuple = (8, 16), hidden_units: int = 32
     x = layers.MaxPooling2D(2, name="pool2")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(int(hidden_units), activation="relu", name="hidden")(x)
-    outputs = {head: layers.Dense(classes, activation="softmax", name=head)(x)
-               for head, classes in heads.items()}
+    outputs = {
+        head: layers.Dense(classes, activation="softmax", name=head)(x)
+        for head, classes in heads.items()
+    }
     judge = keras.Model(image, outputs, name=name)
-    judge.compile(optimizer="adam",
-                  loss={head: "sparse_categorical_crossentropy" for head in heads},
-                  metrics={head: ["accuracy"] for head in heads})
+    judge.compile(
+        optimizer="adam",
+        loss={head: "sparse_categorical_crossentropy" for head in heads},
+        metrics={head: ["accuracy"] for head in heads},
+    )
     return judge
 
 
@@ -76,44 +97,61 @@ def judge_probabilities(judge, images, *, batch_size: int = 1000) -> dict:
     if images.ndim == 3:
         images = images[..., None]
     if images.shape[1:] != (28, 28, 1):
-        raise ValueError(f"a judge reads images of shape (N, 28, 28, 1); got {images.shape}")
+        raise ValueError(
+            f"a judge reads images of shape (N, 28, 28, 1); got {images.shape}"
+        )
     batch_size = whole_number(batch_size, "batch_size")
     import keras
 
-    # Direct calls in chunks, not judge.predict: no per-call setup, which matters when a chapter
-    # asks the judges about many small batches (one per strength of an edit).
+    # Direct calls in chunks, not judge.predict: no per-call setup, which matters when a
+    # chapter asks the judges about many small batches (one per strength of an edit).
     chunks = []
     for first in range(0, len(images), int(batch_size)):
-        outputs = judge(images[first:first + int(batch_size)], training=False)
+        outputs = judge(images[first : first + int(batch_size)], training=False)
         if not isinstance(outputs, dict):
             names = list(getattr(judge, "output_names", None) or ["output"])
-            outputs = dict(zip(names, outputs if isinstance(outputs, (list, tuple)) else [outputs]))
-        chunks.append({head: keras.ops.convert_to_numpy(p) for head, p in outputs.items()})
-    return {head: np.concatenate([chunk[head] for chunk in chunks]) for head in chunks[0]}
+            outputs = dict(
+                zip(names, outputs if isinstance(outputs, (list, tuple)) else [outputs])
+            )
+        chunks.append(
+            {head: keras.ops.convert_to_numpy(p) for head, p in outputs.items()}
+        )
+    return {
+        head: np.concatenate([chunk[head] for chunk in chunks]) for head in chunks[0]
+    }
 
 
 def judge_verdicts(judge, images, *, batch_size: int = 1000) -> dict:
     """The class each head reads in each image: {head: int64 array (N,)}."""
-    return {head: p.argmax(axis=1).astype(np.int64)
-            for head, p in judge_probabilities(judge, images, batch_size=batch_size).items()}
+    return {
+        head: p.argmax(axis=1).astype(np.int64)
+        for head, p in judge_probabilities(judge, images, batch_size=batch_size).items()
+    }
 
 
 def judge_accuracy(judge, images, truth: dict) -> dict:
     """Fraction of ``images`` each head reads correctly: {head: accuracy in [0, 1]}.
 
-    ``truth`` maps head names to integer labels, one per image (heads not in ``truth`` are
-    skipped, so a style judge can be scored on some of its heads).
+    ``truth`` maps head names to integer labels, one per image (heads not in ``truth``
+    are skipped, so a style judge can be scored on some of its heads).
     """
     verdicts = judge_verdicts(judge, images)
     if not isinstance(truth, dict) or not truth:
-        raise ValueError("truth must be a dict {head: labels}, e.g. {'bold': dataset.attributes['bold']}")
+        raise ValueError(
+            "truth must be a dict {head: labels}, "
+            "e.g. {'bold': dataset.attributes['bold']}"
+        )
     accuracy = {}
     for head, labels in truth.items():
         if head not in verdicts:
-            raise ValueError(f"the judge has no head {head!r}; its heads are {sorted(verdicts)}")
+            raise ValueError(
+                f"the judge has no head {head!r}; its heads are {sorted(verdicts)}"
+            )
         labels = np.asarray(labels)
         if labels.shape != verdicts[head].shape:
-            raise ValueError(f"truth[{head!r}] has shape {labels.shape}; expected "
-                             f"{verdicts[head].shape} (one label per image)")
+            raise ValueError(
+                f"truth[{head!r}] has shape {labels.shape}; expected "
+                f"{verdicts[head].shape} (one label per image)"
+            )
         accuracy[head] = float(np.mean(verdicts[head] == labels))
     return accuracy
