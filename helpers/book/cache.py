@@ -1,11 +1,13 @@
 """Which executed notebooks may be reused: the execution cache's key.
 
-jupyter-cache, which the book's build and ``make test`` use to execute each chapter once, keys a
-notebook on its code cells only. The same cells give other outputs under another profile, seed,
-Keras backend, ``helpers`` code or data source, so the book would publish stale pages ("Profile:
-ci" in a laptop build). Every executed notebook therefore lives in a cache folder named after
-everything that changes its outputs: :func:`execution_key`.
+jupyter-cache, which the book's build and ``make test`` use to execute each chapter
+once, keys a notebook on its code cells only. The same cells give other outputs under
+another profile, seed, Keras backend, ``helpers`` code or data source, so the book would
+publish stale pages ("Profile: ci" in a laptop build). Every executed notebook therefore
+lives in a cache folder named after everything that changes its outputs:
+:func:`execution_key`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,17 +17,33 @@ from importlib import metadata
 from pathlib import Path
 
 #: Environment variables that change what a chapter computes or prints.
-VARIABLES = ("BOOK_PROFILE", "BOOK_SEED", "BOOK_SMOKE", "BOOK_DATA_DIR", "BOOK_OFFLINE",
-             "KERAS_BACKEND", "BOOK_BUILD", "CI")
+VARIABLES = (
+    "BOOK_PROFILE",
+    "BOOK_SEED",
+    "BOOK_SMOKE",
+    "BOOK_DATA_DIR",
+    "BOOK_OFFLINE",
+    "KERAS_BACKEND",
+    "BOOK_BUILD",
+    "CI",
+)
 #: Packages whose version changes the numbers.
-PACKAGES = ("keras", "tensorflow", "jax", "torch", "numpy", "scikit-learn", "scikit-image")
+PACKAGES = (
+    "keras",
+    "tensorflow",
+    "jax",
+    "torch",
+    "numpy",
+    "scikit-learn",
+    "scikit-image",
+)
 
 
 def _helpers_digest() -> str:
     """A digest of the ``helpers`` code the chapters run (editable install or not).
 
-    ``helpers.book`` (this build tooling) is left out: no chapter imports it, so a change to
-    how pages are rendered must not execute every chapter again.
+    ``helpers.book`` (this build tooling) is left out: no chapter imports it, so a
+    change to how pages are rendered must not execute every chapter again.
     """
     import helpers
 
@@ -40,14 +58,18 @@ def _helpers_digest() -> str:
 
 
 def _data_listing() -> list:
-    """Names and sizes of the data files the chapters would read (not their bytes: fast)."""
+    """Names and sizes of the data files the chapters would read (not their bytes:
+    fast)."""
     from helpers.data import files as data
 
     listing = []
     for directory in data._search_dirs():
         if directory.is_dir():
-            listing += sorted((str(p.relative_to(directory)), p.stat().st_size)
-                              for p in directory.rglob("*") if p.is_file())
+            listing += sorted(
+                (str(p.relative_to(directory)), p.stat().st_size)
+                for p in directory.rglob("*")
+                if p.is_file()
+            )
     return listing
 
 
@@ -65,7 +87,8 @@ def execution_facts() -> dict:
     with train.quiet_start_up():
         import keras
 
-        profile = train.get_profile().name  # unset: chosen by hardware, as the chapters do
+        # unset: chosen by hardware, as the chapters do
+        profile = train.get_profile().name
         backend = keras.backend.backend()
     return {
         "profile": profile,
@@ -81,7 +104,9 @@ def execution_facts() -> dict:
 def execution_key(facts: dict | None = None) -> str:
     """A short name for the facts: ``<profile>-<backend>-<12 hex digits>``."""
     facts = execution_facts() if facts is None else facts
-    digest = hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(facts, sort_keys=True, default=str).encode()
+    ).hexdigest()
     return f"{facts['profile']}-{facts['backend']}-{digest[:12]}"
 
 

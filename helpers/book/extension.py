@@ -1,19 +1,21 @@
 """Sphinx tweaks for the built book, loaded from ``_config.yml`` (``extra_extensions``).
 
 Jupyter Book 1.x pages log two console errors out of the box: sphinx-thebe registers its
-configuration script twice ("Identifier 'THEBE_JS_URL' has already been declared"), and the
-theme starts with an empty colour mode ("Got invalid theme mode"). A reader's console should be
-clean, and the browser tests demand it, so this extension removes duplicate scripts and sets the
-mode to follow the reader's system.
+configuration script twice ("Identifier 'THEBE_JS_URL' has already been declared"), and
+the theme starts with an empty colour mode ("Got invalid theme mode"). A reader's
+console should be clean, and the browser tests demand it, so this extension removes
+duplicate scripts and sets the mode to follow the reader's system.
 
-The executed notebooks are cached in a folder named after the profile, seed, backend, ``helpers``
-code and data (:mod:`helpers.book.cache`), so a build never shows another profile's outputs; a
-build that failed forgets its environment, so the next build reads every page again and cannot
-report success over the failed one.
+The executed notebooks are cached in a folder named after the profile, seed, backend,
+``helpers`` code and data (:mod:`helpers.book.cache`), so a build never shows another
+profile's outputs; a build that failed forgets its environment, so the next build reads
+every page again and cannot report success over the failed one.
 
-Keras prints ``model.summary()`` through rich, whose bright cyan, blue and green fail WCAG AA
-contrast on the light theme's grey output boxes; the same hues, darkened, are set here.
+Keras prints ``model.summary()`` through rich, whose bright cyan, blue and green fail
+WCAG AA contrast on the light theme's grey output boxes; the same hues, darkened, are
+set here.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,50 +28,66 @@ def _set_default_mode(app, config):
 def _key_the_execution_cache(app, config):
     """Point jupyter-cache at the folder for this run's execution key.
 
-    ``nb_execution_cache_path`` is an 'env' setting, so a new key also makes Sphinx read every
-    page again instead of keeping pages rendered from another profile's outputs.
+    ``nb_execution_cache_path`` is an 'env' setting, so a new key also makes Sphinx read
+    every page again instead of keeping pages rendered from another profile's outputs.
     """
     from pathlib import Path
 
     from .cache import cache_dir, execution_facts, execution_key
 
     facts = execution_facts()
-    configured = config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
+    configured = config.nb_execution_cache_path or str(
+        Path(app.outdir).parent / ".jupyter_cache"
+    )
     base = Path(configured)
     if not base.is_absolute():
         base = Path(app.confdir) / base
     if base.parent.name == ".jupyter_cache":  # already keyed, by an earlier call
         base = base.parent
-    elif base.name != ".jupyter_cache":  # a custom folder: the keyed folders go inside it
+    elif base.name != ".jupyter_cache":
+        # a custom folder: the keyed folders go inside it
         base = base / ".jupyter_cache"
     config.nb_execution_cache_path = str(cache_dir(base.parent, facts))
-    print(f"Execution cache: {execution_key(facts)} (profile {facts['profile']}, seed "
-          f"{facts['seed']}, backend {facts['backend']})")
+    print(
+        f"Execution cache: {execution_key(facts)} (profile {facts['profile']}, seed "
+        f"{facts['seed']}, backend {facts['backend']})"
+    )
 
 
-#: How rich starts each HTML block it prints in Jupyter (Keras' ``model.summary()`` uses rich).
-_RICH_PRE = '<pre style="white-space:pre;overflow-x:auto;line-height:normal;font-family:Menlo'
+#: How rich starts each HTML block it prints in Jupyter (Keras' ``model.summary()`` uses
+#: rich).
+_RICH_PRE = (
+    '<pre style="white-space:pre;overflow-x:auto;line-height:normal;font-family:Menlo'
+)
 
 
 def _is_rich_block(output) -> bool:
     data = output.get("data", {}) if output.get("output_type") == "display_data" else {}
-    return set(data) == {"text/html", "text/plain"} and data["text/html"].startswith(_RICH_PRE)
+    return set(data) == {"text/html", "text/plain"} and data["text/html"].startswith(
+        _RICH_PRE
+    )
 
 
 def merge_rich_blocks(outputs: list) -> list:
-    """Consecutive rich HTML blocks of one cell as one output (one box per model summary).
+    """Consecutive rich HTML blocks of one cell as one output (one box per model
+    summary).
 
-    In a notebook rich prints each ``console.print`` as its own display, so one Keras summary
-    is five outputs; myst-nb's ``nb_merge_streams`` merges text streams only, and the page then
-    shows five boxes. Jupyter stacks them without gaps, so only the book needs this.
+    In a notebook rich prints each ``console.print`` as its own display, so one Keras
+    summary is five outputs; myst-nb's ``nb_merge_streams`` merges text streams only,
+    and the page then shows five boxes. Jupyter stacks them without gaps, so only the
+    book needs this.
     """
     merged = []
     for output in outputs:
         if merged and _is_rich_block(output) and _is_rich_block(merged[-1]):
             previous = merged[-1] = copy.deepcopy(merged[-1])
             html = output["data"]["text/html"]
-            previous["data"]["text/html"] = (previous["data"]["text/html"].removesuffix("</pre>\n")
-                                             .removesuffix("</pre>") + html[html.index(">") + 1:])
+            previous["data"]["text/html"] = (
+                previous["data"]["text/html"]
+                .removesuffix("</pre>\n")
+                .removesuffix("</pre>")
+                + html[html.index(">") + 1 :]
+            )
             previous["data"]["text/plain"] += "\n" + output["data"]["text/plain"]
         else:
             merged.append(output)
@@ -93,12 +111,14 @@ def _merge_rich_blocks_in_myst_nb() -> None:
 
 def _build_failed(app, exception) -> bool:
     """An exception, or a warning in a strict (``-W``/``--keep-going``) build."""
-    return exception is not None or bool(getattr(app, "_warncount", 0) and
-                                          (app.warningiserror or app.keep_going))
+    return exception is not None or bool(
+        getattr(app, "_warncount", 0) and (app.warningiserror or app.keep_going)
+    )
 
 
 def _forget_a_failed_build(app, exception):
-    """After a failed or warning build, drop the saved environment so nothing stale survives."""
+    """After a failed or warning build, drop the saved environment so nothing stale
+    survives."""
     from pathlib import Path
 
     if _build_failed(app, exception):
@@ -112,23 +132,37 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
-        key = (str(getattr(script, "filename", script) or ""),  # None and "" both mean inline
-               str(getattr(script, "attributes", {}).get("body", "")))
+        key = (
+            # None and "" both mean inline
+            str(getattr(script, "filename", script) or ""),
+            str(getattr(script, "attributes", {}).get("body", "")),
+        )
         if key not in seen:
             seen.add(key)
             unique.append(script)
     scripts[:] = unique
 
 
-#: rich's colours in Keras summaries → the same hues dark enough for 4.5:1 contrast on light grey.
-_READABLE_RICH_COLOURS = {"#00d7ff": "#006d80", "#0087ff": "#0055aa", "#00af00": "#006400",
-                          "#af00af": "#8a008a", "#d7d700": "#6b6b00", "#ff0000": "#b00000"}
+#: rich's colours in Keras summaries → the same hues dark enough for 4.5:1 contrast on
+#: light grey.
+_READABLE_RICH_COLOURS = {
+    "#00d7ff": "#006d80",
+    "#0087ff": "#0055aa",
+    "#00af00": "#006400",
+    "#af00af": "#8a008a",
+    "#d7d700": "#6b6b00",
+    "#ff0000": "#b00000",
+}
 _STYLE = "<style>" + "".join(
-    f'html[data-theme="light"] .output span[style*="color: {bright}"]{{color:{dark}!important}}'
-    for bright, dark in _READABLE_RICH_COLOURS.items())
+    'html[data-theme="light"] .output span[style*="color: '
+    f'{bright}"]{{color:{dark}!important}}'
+    for bright, dark in _READABLE_RICH_COLOURS.items()
+)
 # Code and logs wrap inside the column instead of hiding behind a horizontal scroll bar.
-_STYLE += (".cell_input pre, .cell_output pre, div.highlight pre"
-           "{white-space:pre-wrap;overflow-wrap:anywhere}</style>")
+_STYLE += (
+    ".cell_input pre, .cell_output pre, div.highlight pre"
+    "{white-space:pre-wrap;overflow-wrap:anywhere}</style>"
+)
 
 
 def _readable_output_colours(app, pagename, templatename, context, doctree):
@@ -136,13 +170,15 @@ def _readable_output_colours(app, pagename, templatename, context, doctree):
 
 
 def _write_reader_notebooks(app, exception):
-    """After a good HTML build, the reader notebook of every chapter (:mod:`helpers.book.reader`).
+    """After a good HTML build, the reader notebook of every chapter
+    (:mod:`helpers.book.reader`).
 
-    They go to ``_build/reader/<page>.ipynb`` (the Pages workflow publishes that folder on the
-    ``colab`` branch, where the launch buttons open them) and replace ``_sources/<page>.ipynb``,
-    the file behind the theme's download button, so a downloaded chapter reads clean in Jupyter
-    too. ``BOOK_READER_REF`` (the Pages workflow sets the commit) pins the setup cell's install;
-    unset, it keeps the release the chapters pin.
+    They go to ``_build/reader/<page>.ipynb`` (the Pages workflow publishes that folder
+    on the ``colab`` branch, where the launch buttons open them) and replace
+    ``_sources/<page>.ipynb``, the file behind the theme's download button, so a
+    downloaded chapter reads clean in Jupyter too. ``BOOK_READER_REF`` (the Pages
+    workflow sets the commit) pins the setup cell's install; unset, it keeps the release
+    the chapters pin.
     """
     import os
     import shutil
@@ -153,7 +189,13 @@ def _write_reader_notebooks(app, exception):
     import nbformat
     from sphinx.util import logging
 
-    from .reader import UnsupportedMyST, page_url, reader_notebook, setup_requirement, write_binder_folder
+    from .reader import (
+        UnsupportedMyST,
+        page_url,
+        reader_notebook,
+        setup_requirement,
+        write_binder_folder,
+    )
 
     logger = logging.getLogger(__name__)
     root = Path(app.outdir).parent / "reader"
@@ -165,19 +207,28 @@ def _write_reader_notebooks(app, exception):
         if source.suffix != ".ipynb":
             continue
         try:
-            reader = reader_notebook(nbformat.read(source, as_version=4), name=source.name,
-                                     page_url=page_url(app.config.html_baseurl, docname), ref=ref,
-                                     book_title=app.config.html_title or app.config.project)
+            reader = reader_notebook(
+                nbformat.read(source, as_version=4),
+                name=source.name,
+                page_url=page_url(app.config.html_baseurl, docname),
+                ref=ref,
+                book_title=app.config.html_title or app.config.project,
+            )
         except (UnsupportedMyST, ValueError) as error:
             logger.warning(f"no reader notebook for {docname}: {error}")
             continue
-        for target in (root / f"{docname}.ipynb", Path(app.outdir) / "_sources" / f"{docname}.ipynb"):
+        for target in (
+            root / f"{docname}.ipynb",
+            Path(app.outdir) / "_sources" / f"{docname}.ipynb",
+        ):
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(reader, target)
         code = next((c for c in reader.cells if c.cell_type == "code"), None)
         requirement = requirement or (setup_requirement(code.source) if code else None)
     if requirement:
-        write_binder_folder(root, requirement, Path(app.confdir) / "binder" / "runtime.txt")
+        write_binder_folder(
+            root, requirement, Path(app.confdir) / "binder" / "runtime.txt"
+        )
 
 
 def setup(app):
