@@ -1,12 +1,13 @@
 """The instructor's command line: ``python -m helpers.teach COMMAND``.
 
-    python -m helpers.teach student SRC_DIR DEST_DIR   # student notebooks, no solutions
-    python -m helpers.teach strip DIR                  # drop outputs before committing
-    python -m helpers.teach course COURSE_DIR          # an nbgrader course of the chapters
-    python -m helpers.teach list DIR                   # the exercises, with a time estimate
-    python -m helpers.teach seed STUDENT_ID            # a per-student BOOK_SEED
-    python -m helpers.teach check NOTEBOOK...          # does a chapter follow the format
+python -m helpers.teach student SRC_DIR DEST_DIR   # student notebooks, no solutions
+python -m helpers.teach strip DIR                  # drop outputs before committing
+python -m helpers.teach course COURSE_DIR          # an nbgrader course of the chapters
+python -m helpers.teach list DIR                   # the exercises, with a time estimate
+python -m helpers.teach seed STUDENT_ID            # a per-student BOOK_SEED
+python -m helpers.teach check NOTEBOOK...          # does a chapter follow the format
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,20 +20,37 @@ from .student import strip_folder, write_student_versions
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.teach", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.teach", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    student = commands.add_parser("student", help="write student versions (solutions removed)")
+    student = commands.add_parser(
+        "student", help="write student versions (solutions removed)"
+    )
     student.add_argument("src", type=Path)
     student.add_argument("dest", type=Path)
-    strip = commands.add_parser("strip", help="strip outputs and execution counts in place")
+    strip = commands.add_parser(
+        "strip", help="strip outputs and execution counts in place"
+    )
     strip.add_argument("dir", type=Path)
-    course = commands.add_parser("course", help="set up an nbgrader course of the chapters")
+    course = commands.add_parser(
+        "course", help="set up an nbgrader course of the chapters"
+    )
     course.add_argument("course_dir", type=Path)
-    course.add_argument("--book", type=Path, default=Path(__file__).resolve().parents[2] / "book")
-    course.add_argument("--chapters", nargs="*", help="chapter names (default: all with exercises)")
-    course.add_argument("--plain", action="store_true",
-                        help="release the chapters as they are (keep the solution markers)")
-    course.add_argument("--profile", default="ci", help="BOOK_PROFILE for autograding (default ci)")
+    course.add_argument(
+        "--book", type=Path, default=Path(__file__).resolve().parents[2] / "book"
+    )
+    course.add_argument(
+        "--chapters", nargs="*", help="chapter names (default: all with exercises)"
+    )
+    course.add_argument(
+        "--plain",
+        action="store_true",
+        help="release the chapters as they are (keep the solution markers)",
+    )
+    course.add_argument(
+        "--profile", default="ci", help="BOOK_PROFILE for autograding (default ci)"
+    )
     listing = commands.add_parser("list", help="list the exercises and a time estimate")
     listing.add_argument("dir", type=Path, nargs="?", default=Path("book"))
     seed = commands.add_parser("seed", help="print the BOOK_SEED of a student id")
@@ -46,20 +64,35 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Wrote {len(written)} student notebooks to {args.dest}")
         elif args.command == "strip":
             changed = strip_folder(args.dir)
-            print(f"Stripped outputs from {len(changed)} notebooks" +
-                  (": " + ", ".join(p.name for p in changed) if changed else ""))
+            print(
+                f"Stripped outputs from {len(changed)} notebooks"
+                + (": " + ", ".join(p.name for p in changed) if changed else "")
+            )
         elif args.command == "course":
-            written = make_course(args.course_dir, args.book, args.chapters, tidy=not args.plain,
-                                  profile=args.profile)
-            print(f"nbgrader course in {args.course_dir}: {len(written)} assignments "
-                  f"({', '.join(p.parent.name for p in written)}). Next: cd {args.course_dir} && "
-                  "nbgrader generate_assignment <chapter>")
+            written = make_course(
+                args.course_dir,
+                args.book,
+                args.chapters,
+                tidy=not args.plain,
+                profile=args.profile,
+            )
+            print(
+                f"nbgrader course in {args.course_dir}: {len(written)} assignments "
+                f"({', '.join(p.parent.name for p in written)}). Next: cd "
+                f"{args.course_dir} && nbgrader generate_assignment <chapter>"
+            )
         elif args.command == "list":
             rows = exercise_table(args.dir)
             for row in rows:
-                print(f"{row['chapter']:<18} {row['number']}  {row['kind']:<8} {row['points']:>4g} pt  "
-                      f"~{row['minutes']:>2} min  {row['title']}" + ("  (trains a model)" if row["trains"] else ""))
-            print(f"{len(rows)} exercises, about {sum(r['minutes'] for r in rows)} minutes in all")
+                print(
+                    f"{row['chapter']:<18} {row['number']}  {row['kind']:<8} "
+                    f"{row['points']:>4g} pt  ~{row['minutes']:>2} min  {row['title']}"
+                    + ("  (trains a model)" if row["trains"] else "")
+                )
+            print(
+                f"{len(rows)} exercises, about {sum(r['minutes'] for r in rows)} "
+                "minutes in all"
+            )
         elif args.command == "seed":
             print(student_seed(args.student_id))
         elif args.command == "check":
@@ -71,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
                 bad += bool(problems)
                 for problem in problems:
                     print(f"{path}: {problem}")
-            print(f"{len(args.notebooks) - bad} of {len(args.notebooks)} notebooks follow the exercise format")
+            print(
+                f"{len(args.notebooks) - bad} of {len(args.notebooks)} notebooks "
+                "follow the exercise format"
+            )
             return 1 if bad else 0
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
-

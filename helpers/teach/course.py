@@ -1,4 +1,5 @@
 """An nbgrader course of the chapters, and a seed of its own for each student."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,18 +12,21 @@ from .student import tidy_exercises
 
 try:  # the nbgrader preprocessor that tidies the book's markers in released notebooks
     from nbgrader.preprocessors import NbGraderPreprocessor as _Base
-except ImportError:  # pragma: no cover - nbgrader is optional outside the test/teach extras
+# nbgrader is optional outside the test/teach extras
+except ImportError:  # pragma: no cover
     _Base = None
 
 if _Base is not None:
+
     class TidyExercises(_Base):
-        """nbgrader preprocessor: :func:`tidy_exercises` for ``nbgrader generate_assignment``."""
+        """nbgrader preprocessor: :func:`tidy_exercises` for ``nbgrader
+        generate_assignment``."""
 
         def preprocess(self, nb, resources):
             return tidy_exercises(nb), resources
 
 
-NBGRADER_CONFIG = '''\
+NBGRADER_CONFIG = """\
 # nbgrader configuration for "Autoencoders, hands-on",
 # written by `python -m helpers.teach course` (run it again to refresh the chapters).
 import os
@@ -38,25 +42,34 @@ c.ClearSolutions.text_stub = {text_stub!r}
 # A chapter trains models: give a cell minutes, not nbgrader's default 30 seconds.
 c.Execute.timeout = {timeout}
 
-# Autograde in a small profile unless BOOK_PROFILE is set: the checks do not depend on it,
-# and the `ci` profile runs a chapter in about a minute.
+# Autograde in a small profile unless BOOK_PROFILE is set: the checks do not depend on
+# it, and the `ci` profile runs a chapter in about a minute.
 os.environ.setdefault("BOOK_PROFILE", "{profile}")
-{tidy}'''
+{tidy}"""
 
-TIDY_CONFIG = '''
-# Released notebooks drop the book's solution markers and show plain-markdown exercises.
-# Delete these lines to release the chapters exactly as they are; grading works either way.
+TIDY_CONFIG = """
+# Released notebooks drop the book's solution markers and show plain-markdown
+# exercises. Delete these lines to release the chapters exactly as they are; grading
+# works either way.
 from nbgrader.converters import GenerateAssignment
 from helpers.teach.course import TidyExercises
 
-c.GenerateAssignment.preprocessors = (
-    [TidyExercises] + list(GenerateAssignment.class_traits()["preprocessors"].default()))
-'''
+c.GenerateAssignment.preprocessors = [TidyExercises] + list(
+    GenerateAssignment.class_traits()["preprocessors"].default()
+)
+"""
 
 
-def make_course(course: Path, book: Path = Path("book"), chapters: list[str] | None = None,
-                tidy: bool = True, profile: str = "ci", timeout: int = 900) -> list[Path]:
-    """Set up (or refresh) an nbgrader course: ``nbgrader_config.py`` and ``source/<ch>/<ch>.ipynb``.
+def make_course(
+    course: Path,
+    book: Path = Path("book"),
+    chapters: list[str] | None = None,
+    tidy: bool = True,
+    profile: str = "ci",
+    timeout: int = 900,
+) -> list[Path]:
+    """Set up (or refresh) an nbgrader course: ``nbgrader_config.py`` and
+    ``source/<ch>/<ch>.ipynb``.
 
     The chapters are copied as they are, solutions and all: nbgrader's source is the
     instructor version. Returns the notebooks written.
@@ -70,12 +83,21 @@ def make_course(course: Path, book: Path = Path("book"), chapters: list[str] | N
     names = list(chapters) if chapters else sorted(available)
     unknown = [name for name in names if name not in available]
     if unknown:
-        raise ValueError(f"no chapter with exercises called {', '.join(unknown)} in {book}; "
-                         f"expected one of: {', '.join(sorted(available)) or '(none yet)'}")
+        raise ValueError(
+            f"no chapter with exercises called {', '.join(unknown)} in {book}; "
+            f"expected one of: {', '.join(sorted(available)) or '(none yet)'}"
+        )
     course.mkdir(parents=True, exist_ok=True)
-    (course / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(
-        course_id=COURSE_ID, code_stub=CODE_STUB, text_stub=TEXT_STUB, timeout=int(timeout),
-        profile=profile, tidy=TIDY_CONFIG if tidy else ""))
+    (course / "nbgrader_config.py").write_text(
+        NBGRADER_CONFIG.format(
+            course_id=COURSE_ID,
+            code_stub=CODE_STUB,
+            text_stub=TEXT_STUB,
+            timeout=int(timeout),
+            profile=profile,
+            tidy=TIDY_CONFIG if tidy else "",
+        )
+    )
     written = []
     for name in names:
         target = course / "source" / name / f"{name}.ipynb"
@@ -86,9 +108,8 @@ def make_course(course: Path, book: Path = Path("book"), chapters: list[str] | N
 
 
 def student_seed(student_id: str) -> int:
-    """A seed of its own for each student (stable, from the id): ``BOOK_SEED`` for a class."""
+    """A seed of its own for each student (stable, from the id): ``BOOK_SEED`` for a
+    class."""
     if not isinstance(student_id, str) or not student_id.strip():
         raise ValueError(f"expected a non-empty student id, got {student_id!r}")
     return int(hashlib.sha256(student_id.strip().encode()).hexdigest(), 16) % 1_000_000
-
-

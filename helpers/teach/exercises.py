@@ -1,11 +1,13 @@
 """The book's exercise format, read: where each exercise's question, solution and check
 are, whether a chapter follows the format, and how long its exercises take.
 
-Every chapter ends with exercises in one five-cell format (CONTRIBUTING.md): the ``{exercise}``
-directive, a ``{solution-start}`` marker, the answer cell (an nbgrader solution cell whose
-solution sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``), a ``{solution-end}``
-marker and the graded check cell (``helpers.checks.<chapter>.exercise_N(...)``).
+Every chapter ends with exercises in one five-cell format (CONTRIBUTING.md): the
+``{exercise}`` directive, a ``{solution-start}`` marker, the answer cell (an nbgrader
+solution cell whose solution sits between ``### BEGIN SOLUTION`` and ``### END
+SOLUTION``), a ``{solution-end}`` marker and the graded check cell
+(``helpers.checks.<chapter>.exercise_N(...)``).
 """
+
 from __future__ import annotations
 
 import ast
@@ -15,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-#: What replaces a solution region in a code cell. ``...`` keeps the cell runnable: a function
-#: whose body is the stub returns ``None``, which the checks report as "not written yet".
+#: What replaces a solution region in a code cell. ``...`` keeps the cell runnable: a
+#: function whose body is the stub returns ``None``, which the checks report as "not
+#: written yet".
 CODE_STUB = "# YOUR CODE HERE\n..."
 #: What replaces a written (markdown) solution cell.
 TEXT_STUB = "YOUR ANSWER HERE"
@@ -27,20 +30,24 @@ COURSE_ID = "autoencoders-hands-on"
 NOT_CHAPTERS = ("preface", "index", "intro", "data")
 
 _FENCE = r"(?P<fence>`{3,}|:{3,})"
-EXERCISE_RE = re.compile(_FENCE + r"\{exercise\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)\n(?P=fence)[ \t]*$",
-                         re.S | re.M)
+EXERCISE_RE = re.compile(
+    _FENCE + r"\{exercise\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)\n(?P=fence)[ \t]*$",
+    re.S | re.M,
+)
 SOLUTION_START_RE = re.compile(_FENCE + r"\{solution-start\}[ \t]+(?P<label>\S+)")
 SOLUTION_END_RE = re.compile(_FENCE + r"\{solution-end\}")
 LABEL_RE = re.compile(r"^:label:[ \t]*(\S+)[ \t]*$", re.M)
-CHECK_RE = re.compile(r"helpers\.checks\.(?P<module>\w+)\.exercise_(?P<number>\d+)\s*\(")
-#: Rough minutes a reader needs, by kind of exercise: reading, thinking and writing, plus
-#: a few minutes of training (laptop profile) when the solution trains a model.
+CHECK_RE = re.compile(
+    r"helpers\.checks\.(?P<module>\w+)\.exercise_(?P<number>\d+)\s*\("
+)
+#: Rough minutes a reader needs, by kind of exercise: reading, thinking and writing,
+#: plus a few minutes of training (laptop profile) when the solution trains a model.
 MINUTES = {"predict": 5, "code": 15, "written": 10, "training": 10}
 
 
-# --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Reading the format
-# --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def _source(cell) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
@@ -69,7 +76,8 @@ class Exercise:
     question: int  #: index of the ``{exercise}`` cell
     start: int | None = None  #: ``{solution-start}``
     answers: list[int] = field(default_factory=list)  #: nbgrader solution cells inside
-    others: list[int] = field(default_factory=list)  #: any other cell inside (a violation)
+    #: any other cell inside (a violation)
+    others: list[int] = field(default_factory=list)
     end: int | None = None  #: ``{solution-end}``
     check: int | None = None  #: the graded check cell right after the end marker
     kind: str = "code"  #: "predict", "code" or "written"
@@ -87,8 +95,11 @@ def find_exercises(nb) -> list[Exercise]:
         if not match:
             continue
         label = LABEL_RE.search(match["body"])
-        exercise = Exercise(label=label.group(1) if label else "", title=match["title"].strip(),
-                            question=index)
+        exercise = Exercise(
+            label=label.group(1) if label else "",
+            title=match["title"].strip(),
+            question=index,
+        )
         exercises.append(exercise)
         following = index + 1
         if following < len(cells) and cells[following]["cell_type"] == "markdown":
@@ -99,21 +110,31 @@ def find_exercises(nb) -> list[Exercise]:
             continue
         for inner in range(exercise.start + 1, len(cells)):
             inner_cell = cells[inner]
-            if inner_cell["cell_type"] == "markdown" and SOLUTION_END_RE.search(_source(inner_cell)):
+            if inner_cell["cell_type"] == "markdown" and SOLUTION_END_RE.search(
+                _source(inner_cell)
+            ):
                 exercise.end = inner
                 break
-            if inner_cell["cell_type"] == "markdown" and (EXERCISE_RE.search(_source(inner_cell))
-                                                         or SOLUTION_START_RE.search(_source(inner_cell))):
+            if inner_cell["cell_type"] == "markdown" and (
+                EXERCISE_RE.search(_source(inner_cell))
+                or SOLUTION_START_RE.search(_source(inner_cell))
+            ):
                 break  # the next exercise began before this one's solution ended
-            (exercise.answers if is_solution_cell(inner_cell) else exercise.others).append(inner)
+            (
+                exercise.answers if is_solution_cell(inner_cell) else exercise.others
+            ).append(inner)
         if exercise.end is not None and exercise.end + 1 < len(cells):
             if is_check_cell(cells[exercise.end + 1]):
                 exercise.check = exercise.end + 1
-                exercise.points = float(_nbgrader(cells[exercise.check]).get("points") or 0)
+                exercise.points = float(
+                    _nbgrader(cells[exercise.check]).get("points") or 0
+                )
         answer_text = "\n".join(_source(cells[i]) for i in exercise.answers)
         if "predict" in exercise.title.lower():
             exercise.kind = "predict"
-        elif exercise.answers and all(cells[i]["cell_type"] == "markdown" for i in exercise.answers):
+        elif exercise.answers and all(
+            cells[i]["cell_type"] == "markdown" for i in exercise.answers
+        ):
             exercise.kind = "written"
         elif re.search(r"^\s*(def|class) ", answer_text, re.M):
             exercise.kind = "code"
@@ -148,12 +169,18 @@ def solution_lines(nb) -> set[str]:
         regions = solution_regions(text)
         if is_solution_cell(cell) and not regions:  # a whole-cell solution
             regions = [text]
-        region_lines = {line.strip() for region in regions for line in region.split("\n")}
+        region_lines = {
+            line.strip() for region in regions for line in region.split("\n")
+        }
         inside |= region_lines
         for line in text.split("\n"):
             if line.strip() not in region_lines:
                 outside.add(line.strip())
-    return {line for line in inside - outside if len(line) >= 4 and line not in ("...", "pass")}
+    return {
+        line
+        for line in inside - outside
+        if len(line) >= 4 and line not in ("...", "pass")
+    }
 
 
 def _assigned_names(code: str) -> set[str]:
@@ -165,18 +192,23 @@ def _assigned_names(code: str) -> set[str]:
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            names |= {
+                (alias.asname or alias.name).split(".")[0] for alias in node.names
+            }
     return names
 
 
 def _python(code: str) -> str:
     """Cell source with IPython magics and shell lines commented out, for ``ast``."""
-    return "\n".join("#" + line if line.lstrip().startswith(("%", "!")) else line
-                     for line in code.split("\n"))
+    return "\n".join(
+        "#" + line if line.lstrip().startswith(("%", "!")) else line
+        for line in code.split("\n")
+    )
 
 
 def validate(nb, chapter: str) -> list[str]:
-    """Every way the notebook breaks the exercise format; an empty list when it is right.
+    """Every way the notebook breaks the exercise format; an empty list when it is
+    right.
 
     Checks nbgrader's own metadata validator, then the five-cell layout, the grade ids,
     the points, the check call, and that the student version of each answer cell still
@@ -197,11 +229,16 @@ def validate(nb, chapter: str) -> list[str]:
         grade_id = _nbgrader(cell).get("grade_id")
         if grade_id:
             if grade_id in grade_ids:
-                problems.append(f"cells {grade_ids[grade_id]} and {index} share grade_id {grade_id!r}")
+                problems.append(
+                    f"cells {grade_ids[grade_id]} and {index} share grade_id "
+                    f"{grade_id!r}"
+                )
             grade_ids[grade_id] = index
         text = _source(cell)
         if (BEGIN in text or END in text) and not is_solution_cell(cell):
-            problems.append(f"cell {index} has a solution region but no nbgrader solution metadata")
+            problems.append(
+                f"cell {index} has a solution region but no nbgrader solution metadata"
+            )
     exercises = find_exercises(nb)
     owned = set()
     labels = [e.label for e in exercises]
@@ -214,30 +251,49 @@ def validate(nb, chapter: str) -> list[str]:
         elif ex.label != f"{chapter}-ex{number}":
             problems.append(f"{name}: label should be {chapter}-ex{number}")
         if ex.start is None:
-            problems.append(f"{name}: the next cell is not ```{{solution-start}} {ex.label}")
+            problems.append(
+                f"{name}: the next cell is not ```{{solution-start}} {ex.label}"
+            )
             continue
         if ex.end is None:
             problems.append(f"{name}: no ```{{solution-end}} before the next exercise")
             continue
         if len(ex.answers) != 1:
-            problems.append(f"{name}: expected exactly one nbgrader solution cell between the "
-                            f"solution markers, found {len(ex.answers)}")
+            problems.append(
+                f"{name}: expected exactly one nbgrader solution cell between the "
+                f"solution markers, found {len(ex.answers)}"
+            )
         for other in ex.others:
-            problems.append(f"{name}: cell {other} sits inside the solution but is not an nbgrader "
-                            "solution cell, so nbgrader generate_assignment would hand it to students")
+            problems.append(
+                f"{name}: cell {other} sits inside the solution but is not an nbgrader "
+                "solution cell, "
+                "so nbgrader generate_assignment would hand it to students"
+            )
         owned |= set(ex.answers)
         for answer in ex.answers:
             meta = _nbgrader(cells[answer])
             if meta.get("grade_id") != f"{ex.label}-answer":
-                problems.append(f"{name}: answer cell {answer} grade_id should be {ex.label}-answer")
+                problems.append(
+                    f"{name}: answer cell {answer} grade_id should be {ex.label}-answer"
+                )
             if meta.get("locked"):
-                problems.append(f"{name}: answer cell {answer} is locked, so students cannot edit it")
-            if cells[answer]["cell_type"] == "code" and not solution_regions(_source(cells[answer])):
-                problems.append(f"{name}: answer cell {answer} has no ### BEGIN SOLUTION region, so "
-                                "nbgrader replaces the whole cell and the check gets nothing to read")
+                problems.append(
+                    f"{name}: answer cell {answer} is locked, "
+                    "so students cannot edit it"
+                )
+            if cells[answer]["cell_type"] == "code" and not solution_regions(
+                _source(cells[answer])
+            ):
+                problems.append(
+                    f"{name}: answer cell {answer} has no ### BEGIN SOLUTION region, "
+                    "so nbgrader replaces the whole cell and the check gets nothing "
+                    "to read"
+                )
         if ex.check is None:
-            problems.append(f"{name}: the cell after {{solution-end}} is not a graded check cell "
-                            "(nbgrader grade: true, solution: false)")
+            problems.append(
+                f"{name}: the cell after {{solution-end}} is not a graded check cell "
+                "(nbgrader grade: true, solution: false)"
+            )
             continue
         owned.add(ex.check)
         check = cells[ex.check]
@@ -250,19 +306,33 @@ def validate(nb, chapter: str) -> list[str]:
             problems.append(f"{name}: check cell {ex.check} has no points")
         call = CHECK_RE.search(_source(check))
         if check["cell_type"] != "code" or not call:
-            problems.append(f"{name}: check cell {ex.check} does not call "
-                            f"helpers.checks.{chapter.replace('-', '_')}.exercise_N(...)")
+            problems.append(
+                f"{name}: check cell {ex.check} does not call "
+                f"helpers.checks.{chapter.replace('-', '_')}.exercise_N(...)"
+            )
             continue
-        module = chapter.replace("-", "_")  # book/vector-arithmetic.ipynb: helpers.checks.vector_arithmetic
+        # book/vector-arithmetic.ipynb: helpers.checks.vector_arithmetic
+        module = chapter.replace("-", "_")
         if call["module"] != module:
-            problems.append(f"{name}: the check calls helpers.checks.{call['module']}, "
-                            f"not helpers.checks.{module}")
+            problems.append(
+                f"{name}: the check calls helpers.checks.{call['module']}, "
+                f"not helpers.checks.{module}"
+            )
         if int(call["number"]) != number:
-            problems.append(f"{name}: the check calls exercise_{call['number']}, expected exercise_{number}")
+            problems.append(
+                f"{name}: the check calls exercise_{call['number']}, expected "
+                f"exercise_{number}"
+            )
         problems += _stub_problems(name, [cells[i] for i in ex.answers], check)
     for index, cell in enumerate(cells):
-        if _nbgrader(cell) and (is_solution_cell(cell) or is_check_cell(cell)) and index not in owned:
-            problems.append(f"cell {index} has nbgrader metadata but belongs to no exercise")
+        if (
+            _nbgrader(cell)
+            and (is_solution_cell(cell) or is_check_cell(cell))
+            and index not in owned
+        ):
+            problems.append(
+                f"cell {index} has nbgrader metadata but belongs to no exercise"
+            )
     return problems
 
 
@@ -286,37 +356,56 @@ def _stub_problems(name: str, answers, check) -> list[str]:
             instructor_names = _assigned_names(_python(_source(answer)))
             student_names = _assigned_names(_python(_source(student)))
         except SyntaxError as error:
-            problems.append(f"{name}: the student version of the answer cell is not valid Python "
-                            f"({error.msg}); put the solution region where `...` can stand in for it")
+            problems.append(
+                f"{name}: the student version of the answer cell is not valid Python "
+                f"({error.msg}); "
+                "put the solution region where `...` can stand in for it"
+            )
             continue
         missing = sorted((passed & instructor_names) - student_names)
         if missing:
-            problems.append(f"{name}: the student version no longer defines {', '.join(missing)}, so "
-                            "its check fails with NameError; set it to None above ### BEGIN SOLUTION")
+            problems.append(
+                f"{name}: the student version no longer defines {', '.join(missing)}, "
+                "so its check fails with NameError; "
+                "set it to None above ### BEGIN SOLUTION"
+            )
     return problems
-
 
 
 def chapters_with_exercises(book: Path) -> list[Path]:
     import nbformat
 
-    return [path for path in sorted(Path(book).glob("*.ipynb"))
-            if find_exercises(nbformat.read(path, as_version=4))]
+    return [
+        path
+        for path in sorted(Path(book).glob("*.ipynb"))
+        if find_exercises(nbformat.read(path, as_version=4))
+    ]
 
 
 def exercise_table(book: Path) -> list[dict]:
-    """One row per exercise of the book: chapter, label, title, kind, points, minutes."""
+    """One row per exercise of the book: chapter, label, title, kind, points,
+    minutes."""
     import nbformat
 
     rows = []
     for path in chapters_with_exercises(book):
         nb = nbformat.read(path, as_version=4)
         for number, ex in enumerate(find_exercises(nb), start=1):
-            trains = any(re.search(r"\bfit\(", region) for i in ex.answers
-                         for region in solution_regions(_source(nb["cells"][i])))
-            rows.append(dict(chapter=path.stem, number=number, label=ex.label, title=ex.title,
-                             kind=ex.kind, points=ex.points, trains=trains,
-                             minutes=MINUTES[ex.kind] + (MINUTES["training"] if trains else 0)))
+            trains = any(
+                re.search(r"\bfit\(", region)
+                for i in ex.answers
+                for region in solution_regions(_source(nb["cells"][i]))
+            )
+            rows.append(
+                dict(
+                    chapter=path.stem,
+                    number=number,
+                    label=ex.label,
+                    title=ex.title,
+                    kind=ex.kind,
+                    points=ex.points,
+                    trains=trains,
+                    minutes=MINUTES[ex.kind] + (MINUTES["training"] if trains else 0),
+                )
+            )
     return rows
-
-

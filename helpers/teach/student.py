@@ -1,10 +1,12 @@
 """Student versions (solutions removed) and clean notebooks (outputs stripped).
 
-The student version is made with nbgrader's own preprocessors (``ClearSolutions`` with the
-book's stub, ``ClearOutput``), so ``make student`` and ``nbgrader generate_assignment`` remove
-exactly the same text. In both, the book's solution markers are dropped and each exercise
-directive becomes plain markdown, which reads better in Jupyter than raw MyST.
+The student version is made with nbgrader's own preprocessors (``ClearSolutions`` with
+the book's stub, ``ClearOutput``), so ``make student`` and ``nbgrader
+generate_assignment`` remove exactly the same text. In both, the book's solution markers
+are dropped and each exercise directive becomes plain markdown, which reads better in
+Jupyter than raw MyST.
 """
+
 from __future__ import annotations
 
 import copy
@@ -12,14 +14,19 @@ import re
 import shutil
 from pathlib import Path
 
-from .exercises import (CODE_STUB, EXERCISE_RE, TEXT_STUB, _source, find_exercises)
+from .exercises import CODE_STUB, EXERCISE_RE, TEXT_STUB, _source, find_exercises
 
 
 def _plain_exercise(text: str, number: int) -> str:
-    """```{exercise} Title ...``` as plain markdown: **Exercise N: Title** and the question."""
+    """```{exercise} Title ...``` as plain markdown: **Exercise N: Title** and the
+    question."""
+
     def replace(match):
-        body = "\n".join(line for line in match["body"].split("\n")
-                         if not re.match(r"^:[\w-]+:", line)).strip("\n")
+        body = "\n".join(
+            line
+            for line in match["body"].split("\n")
+            if not re.match(r"^:[\w-]+:", line)
+        ).strip("\n")
         title = match["title"].strip()
         heading = f"**Exercise {number}" + (f": {title}**" if title else "**")
         return f"{heading}\n\n{body}"
@@ -28,7 +35,8 @@ def _plain_exercise(text: str, number: int) -> str:
 
 
 def tidy_exercises(nb):
-    """Drop the solution markers (and anything but the answer between them); plain exercises.
+    """Drop the solution markers (and anything but the answer between them); plain
+    exercises.
 
     Works on a copy-free basis: the notebook passed in is changed and returned.
     """
@@ -46,7 +54,10 @@ def tidy_exercises(nb):
 def _nbgrader_preprocessors():
     from nbgrader.preprocessors import ClearOutput, ClearSolutions
 
-    return [ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB), ClearOutput()]
+    return [
+        ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB),
+        ClearOutput(),
+    ]
 
 
 def student_cell(cell):
@@ -59,7 +70,8 @@ def student_cell(cell):
 
 
 def student_notebook(nb, tidy: bool = True):
-    """The student version: nbgrader's ClearSolutions (book stub) and ClearOutput, then tidy."""
+    """The student version: nbgrader's ClearSolutions (book stub) and ClearOutput, then
+    tidy."""
     nb = copy.deepcopy(nb)
     for preprocessor in _nbgrader_preprocessors():
         nb, _ = preprocessor.preprocess(nb, {})
@@ -70,7 +82,8 @@ def student_notebook(nb, tidy: bool = True):
 
 
 def write_student_versions(src: Path, dest: Path) -> list[Path]:
-    """Write the student version of every notebook in ``src`` to ``dest``; copy its asset folders."""
+    """Write the student version of every notebook in ``src`` to ``dest``; copy its
+    asset folders."""
     import nbformat
 
     src, dest = Path(src), Path(dest)
@@ -86,16 +99,21 @@ def write_student_versions(src: Path, dest: Path) -> list[Path]:
         written.append(dest / path.name)
     for folder in sorted(p for p in src.iterdir() if p.is_dir()):
         if not folder.name.startswith((".", "_")) and folder.name != "__pycache__":
-            shutil.copytree(folder, dest / folder.name, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+            shutil.copytree(
+                folder,
+                dest / folder.name,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+            )
     return written
 
 
-# --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # Committed notebooks carry no outputs
-# --------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 def strip_notebook(nb) -> bool:
-    """Clear outputs and execution counts (but of ``keep_output`` cells); True if it changed."""
+    """Clear outputs and execution counts (but of ``keep_output`` cells); True if it
+    changed."""
     changed = False
     if "widgets" in nb.get("metadata", {}):
         del nb["metadata"]["widgets"]
@@ -132,5 +150,3 @@ def strip_folder(folder: Path) -> list[Path]:
             nbformat.write(nb, path)
             changed.append(path)
     return changed
-
-
