@@ -323,6 +323,84 @@ def test_constructs_with_no_rendering_are_errors_that_name_the_cell(text):
         _convert(text)
 
 
+#: A BibTeX file with one author, two, three (one with a "von" part), "and others", a
+#: DOI with parentheses and a LaTeX accent.
+_BIB = r"""
+@misc{one, author = {Chollet, Fran{\c{c}}ois}, title = {Post}, year = {2016},
+  url = {https://example.org/post}}
+@inproceedings{two, author = {Kingma, Diederik P. and Welling, Max}, title = {Paper},
+  year = {2014}, eprint = {1312.6114}}
+@inproceedings{three, author = {van den Oord, Aaron and Vinyals, Oriol and Kavukcuoglu, Koray},
+  title = {Paper}, year = {2017}}
+@article{doi, author = {Rudin, Leonid and Osher, Stanley}, title = {Paper}, year = {1992},
+  doi = {10.1016/0167-2789(92)90242-F}}
+@article{others, author = {Bricken, Trenton and others}, title = {Paper}, year = {2023}}
+@article{latex, author = {Ball{\'e}, Johannes}, title = {Paper}, year = {2017}}
+"""
+
+
+@pytest.fixture
+def sources(tmp_path):
+    (tmp_path / "refs.bib").write_text(_BIB)
+    return reader.load_sources(tmp_path / "refs.bib")
+
+
+def _cite(text: str, sources) -> str:
+    [(kind, markdown)] = convert_markdown(text, Context(name="test.ipynb", where="cell 0", sources=sources))
+    assert kind == "markdown"
+    return markdown
+
+
+@pytest.mark.parametrize("role, text", [
+    ("{cite:p}`one`", "([Chollet, 2016](https://example.org/post))"),
+    ("{cite}`two`", "([Kingma and Welling, 2014](https://arxiv.org/abs/1312.6114))"),
+    ("{cite:p}`three`", "(van den Oord et al., 2017)"),
+    ("{cite:t}`two`", "Kingma and Welling ([2014](https://arxiv.org/abs/1312.6114))"),
+    ("{cite:t}`three`", "van den Oord et al. (2017)"),
+    ("{cite:ts}`three`", "van den Oord, Vinyals and Kavukcuoglu (2017)"),
+    ("{cite:p}`others`", "(Bricken et al., 2023)"),
+    ("{cite:p}`latex`", "(Ballé, 2017)"),
+    ("{cite:p}`three, others`", "(van den Oord et al., 2017; Bricken et al., 2023)"),
+    ("{cite:p}`doi`", "([Rudin and Osher, 1992](https://doi.org/10.1016/0167-2789%2892%2990242-F))"),
+])
+def test_citations_read_as_author_and_year_linked_to_the_work(role, text, sources):
+    assert _cite(f"As shown {role}.", sources) == f"As shown {text}."
+
+
+def test_a_citation_renders_as_a_plain_link_with_no_myst_left(sources):
+    markdown = _cite("Denoising {cite:p}`doi` works.", sources)
+    html = COMMONMARK.render(markdown)
+    assert '<a href="https://doi.org/10.1016/0167-2789%2892%2990242-F">Rudin and Osher, 1992</a>' in html
+    assert not _leftovers(markdown)
+
+
+def test_a_citation_in_a_paragraph_with_numbers_survives_the_template(sources):
+    ctx = Context(name="test.ipynb", where="cell 0", sources=sources)
+    [(kind, text)] = convert_markdown("It reaches {glue:text}`psnr:.1f` dB {cite:p}`two`.", ctx)
+    assert kind == "paragraph"
+    assert _fill(text, psnr=20.04) == (
+        "It reaches 20.0 dB ([Kingma and Welling, 2014](https://arxiv.org/abs/1312.6114)).")
+
+
+def test_a_key_missing_from_the_bibtex_file_is_an_error_that_names_the_cell(sources):
+    with pytest.raises(UnsupportedMyST, match=r"test.ipynb, cell 0: the citation .*nokey"):
+        _cite("{cite:p}`nokey`", sources)
+
+
+def test_an_entry_without_a_year_is_refused(tmp_path):
+    (tmp_path / "refs.bib").write_text("@misc{x, author = {Ng, Andrew}, title = {Notes}}")
+    with pytest.raises(ValueError, match="x needs an author and a year"):
+        reader.load_sources(tmp_path / "refs.bib")
+
+
+def test_every_key_the_chapters_cite_is_in_the_books_bibtex_file():
+    book = reader.book_sources(ROOT)
+    cited = {key.strip() for chapter in CHAPTERS
+             for roles in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", _source_text(nbformat.read(chapter, 4)))
+             for key in roles.split(",")}
+    assert cited <= set(book), f"not in references.bib: {sorted(cited - set(book))}"
+
+
 def test_paragraph_source_round_trips_through_ast_even_with_quotes_and_backslashes():
     for template in ['plain {x:.2f}', 'ends with a backslash \\', 'has """ inside', 'ends with "quote"',
                      r'LaTeX $\frac{{a}}{{b}}$ {x}']:

@@ -32,9 +32,16 @@ into something Colab and Jupyter render themselves:
   ``<details><summary>``, ``{ref}``/``{numref}``/``{doc}`` plain text, ``(label)=``
   targets and ``%`` comments disappear, math stays ``$...$``/``$$...$$`` (Colab and
   Jupyter typeset it). A figure's caption (``mystnb`` metadata) follows the figure as a
-  line of markdown. A construct with no faithful rendering (a ``{glue:figure}``, a
-  substitution, an unknown role) is an error that names the cell, never silently left
-  in.
+  line of markdown.
+* **Citations** (``{cite:p}``, ``{cite:t}``, ``{cite}``; sphinxcontrib-bibtex's roles)
+  read as the book's author-year text, "(Vincent et al., 2008)" or "Vincent et al.
+  (2008)", each linked to the work (its DOI, arXiv page or address), because a reader
+  in Colab has no references page. Authors and years come from the BibTeX file that
+  ``bibtex_bibfiles`` of ``_config.yml`` names (:func:`book_sources`, parsed with
+  pybtex, which sphinxcontrib-bibtex uses too); a key missing from it is an error, as
+  it is in the strict build.
+* A construct with no faithful rendering (a ``{glue:figure}``, a substitution, an
+  unknown role) is an error that names the cell, never silently left in.
 * The **setup cell** installs the book's helpers in Colab; ``ref`` replaces the version
   it pins (the published copies pin the commit they were built from), ``install`` the
   whole requirement (tests install a wheel built from the checkout).
@@ -56,8 +63,10 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import functools
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -280,6 +289,91 @@ def _directive(info: str, inner: list[str]) -> Block:
 
 
 # --------------------------------------------------------------------------------------
+# Sources: the book's BibTeX file, for the cite roles
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """One work of the BibTeX file, as a citation names it."""
+
+    authors: tuple[str, ...]  #: surnames with their "von" part ("van den Oord")
+    year: str
+    link: str | None = None  #: DOI, arXiv or URL address
+    et_al: bool = False  #: the entry ends its author list with "and others"
+
+    def authors_text(self, every: bool = False) -> str:
+        """The authors as a citation names them: "Vincent et al.", "Kingma and
+        Welling", "Chollet"; with ``every``, all of them ("Burda, Grosse and
+        Salakhutdinov")."""
+        names = list(self.authors)
+        if not every and (len(names) > 2 or (self.et_al and names)):
+            return f"{names[0]} et al."
+        if self.et_al:
+            return ", ".join(names) + " et al."
+        if len(names) == 1:
+            return names[0]
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def linked(self, text: str) -> str:
+        if not self.link:
+            return text
+        # Parentheses in a DOI would end a Markdown link early: percent-encode them.
+        return f"[{text}]({self.link.replace('(', '%28').replace(')', '%29')})"
+
+
+def load_sources(*bibfiles: Path) -> dict[str, Source]:
+    """Every entry of the BibTeX files: key → :class:`Source` (pybtex parses them)."""
+    from pybtex.database import parse_file
+
+    sources: dict[str, Source] = {}
+    for bibfile in bibfiles:
+        for key, entry in parse_file(str(bibfile)).entries.items():
+            people = entry.persons.get("author") or entry.persons.get("editor") or []
+            surnames = []
+            for person in people:
+                parts = [*person.rich_prelast_names, *person.rich_last_names]
+                surnames.append(" ".join(part.render_as("text") for part in parts))
+            et_al = bool(surnames) and surnames[-1] == "others"
+            surnames = surnames[:-1] if et_al else surnames
+            year = entry.fields.get("year", "").strip()
+            if not surnames or not year:
+                raise ValueError(f"{bibfile}: entry {key} needs an author and a year")
+            fields = entry.fields
+            link = (
+                f"https://doi.org/{fields['doi']}"
+                if fields.get("doi")
+                else f"https://arxiv.org/abs/{fields['eprint']}"
+                if fields.get("eprint")
+                else fields.get("url")
+            )
+            sources[key] = Source(tuple(surnames), year, link, et_al)
+    return sources
+
+
+def book_sources(folder: Path | None = None) -> dict[str, Source]:
+    """The sources of the book whose ``_config.yml`` is in ``folder`` or above it
+    (default: the working directory, else this checkout), from its
+    ``bibtex_bibfiles``."""
+    candidates = [folder] if folder else [Path.cwd(), Path(__file__).resolve().parent]
+    for candidate in candidates:
+        config = find_config(Path(candidate).resolve())
+        if config:
+            return _sources_of(config)
+    raise FileNotFoundError(f"no _config.yml in or above {candidates[0]}")
+
+
+@functools.lru_cache(maxsize=4)
+def _sources_of(config: Path) -> dict[str, Source]:
+    import yaml
+
+    bibfiles = (yaml.safe_load(config.read_text()) or {}).get("bibtex_bibfiles") or []
+    if isinstance(bibfiles, str):
+        bibfiles = [bibfiles]
+    if not bibfiles:
+        raise ValueError(f"{config} names no bibtex_bibfiles")
+    return load_sources(*(config.parent / name for name in bibfiles))
+
+
+# --------------------------------------------------------------------------------------
 # Converting blocks
 # --------------------------------------------------------------------------------------
 @dataclass
@@ -299,6 +393,9 @@ class Context:
     where: str = ""  #: "cell 12", for error messages
     #: solution-start / solution-end, in order
     events: list[str] = field(default_factory=list)
+    #: BibTeX key → :class:`Source` for the cite roles (``None``: the book's own,
+    #: :func:`book_sources`, read at the first citation)
+    sources: Mapping[str, Source] | None = None
 
     def unsupported(self, what: str) -> UnsupportedMyST:
         return UnsupportedMyST(
@@ -334,6 +431,33 @@ def _glue_sentinel(content: str, role: str, ctx: Context) -> str:
         spec = ""
     ctx.glue.append((name, spec))
     return f"{_OPEN}{len(ctx.glue) - 1}{_CLOSE}"
+
+
+def _citation(name: str, content: str, ctx: Context) -> str:
+    """A cite role as author-year text: (A et al., 2008; B and C, 2014) or A et al.
+    (2008). The ``s`` forms (``cite:ps``, ``cite:ts``) name every author."""
+    if ctx.sources is None:
+        try:
+            ctx.sources = book_sources()
+        except (FileNotFoundError, ValueError) as error:
+            raise ctx.unsupported(f"the citation {{{name}}}`{content}` ({error})")
+    keys = [key.strip() for key in content.split(",") if key.strip()]
+    unknown = [key for key in keys if key not in ctx.sources]
+    if not keys or unknown:
+        raise ctx.unsupported(
+            f"the citation {{{name}}}`{content}` (no entry {', '.join(unknown)!s} in "
+            "the book's BibTeX file)"
+        )
+    works = [ctx.sources[key] for key in keys]
+    every = name.endswith("s")
+    if name.startswith("cite:t"):
+        return ", ".join(
+            f"{work.authors_text(every)} ({work.linked(work.year)})" for work in works
+        )
+    inner = "; ".join(
+        work.linked(f"{work.authors_text(every)}, {work.year}") for work in works
+    )
+    return f"({inner})"
 
 
 def _role(name: str, content: str, ctx: Context) -> str:
@@ -377,8 +501,8 @@ def _role(name: str, content: str, ctx: Context) -> str:
         return f"`{content}`"
     if name in ("sub", "sup", "kbd"):
         return f"<{name}>{content}</{name}>"
-    if name in ("cite", "cite:p", "cite:t"):
-        return f"[{content}]"
+    if name in ("cite", "cite:p", "cite:t", "cite:ps", "cite:ts"):
+        return _citation(name, content, ctx)
     raise ctx.unsupported(f"the role {{{name}}}`{content}`")
 
 
@@ -761,18 +885,20 @@ def reader_notebook(
     ref: str | None = None,
     install: str | None = None,
     book_title: str = BOOK_TITLE,
+    sources: Mapping[str, Source] | None = None,
 ):
     """The reader notebook of chapter ``nb`` (a new notebook; ``nb`` is left as it is).
 
     ``name`` is used in error messages; ``page_url`` is the chapter's page in the
     rendered book (no link when ``None``); ``ref`` pins the setup cell's install to a
     git ref, ``install`` replaces its requirement altogether (for example a local
-    wheel).
+    wheel). ``sources`` gives the works the cite roles name (default: the book's
+    BibTeX file, :func:`book_sources`).
     """
     import nbformat
 
     nb = nbformat.from_dict(copy.deepcopy(dict(nb)))
-    ctx = Context(name=name)
+    ctx = Context(name=name, sources=sources)
     _collect_labels(nb, ctx)
     cells, in_solution, solutions = [], False, []
     setup_done = False
@@ -938,12 +1064,14 @@ def write_reader_notebooks(
     base_url: str | None = None,
     book_root: Path | None = None,
     book_title: str = BOOK_TITLE,
+    sources: Mapping[str, Source] | None = None,
 ) -> list[Path]:
     """Write the reader notebook of every notebook under ``source`` to the same place
     under ``dest``.
 
     ``base_url`` and ``book_root`` give each chapter's page address (``base_url`` +
-    its path relative to ``book_root``, ``.html``).
+    its path relative to ``book_root``, ``.html``); ``sources``, the works the
+    citations name (:func:`reader_notebook`).
     """
     import nbformat
 
@@ -970,6 +1098,7 @@ def write_reader_notebooks(
             ref=ref,
             install=install,
             book_title=book_title,
+            sources=sources,
         )
         nbformat.validate(reader)
         target = dest / relative
@@ -1022,7 +1151,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     config = find_config(args.source.resolve())
-    base_url, title, root = None, BOOK_TITLE, None
+    base_url, title, root, sources = None, BOOK_TITLE, None, None
     if config:
         import yaml
 
@@ -1030,6 +1159,8 @@ def main(argv: list[str] | None = None) -> int:
         base_url = (settings.get("html") or {}).get("baseurl") or None
         title = settings.get("title") or BOOK_TITLE
         root = config.parent
+        if settings.get("bibtex_bibfiles"):
+            sources = book_sources(root)
     try:
         written = write_reader_notebooks(
             args.source.resolve(),
@@ -1039,6 +1170,7 @@ def main(argv: list[str] | None = None) -> int:
             base_url=base_url,
             book_root=root,
             book_title=title,
+            sources=sources,
         )
     except (ValueError, UnsupportedMyST) as error:
         print(f"error: {error}", file=sys.stderr)
