@@ -1,10 +1,19 @@
 """Feedback for the exercises of "The denoising autoencoder"."""
+
 from __future__ import annotations
 
 import math
 
 from .._validate import number
-from . import ExerciseIncorrect, ExerciseNotDone, Passed, call_answer, choice, passed, require_number
+from . import (
+    ExerciseIncorrect,
+    ExerciseNotDone,
+    Passed,
+    call_answer,
+    choice,
+    passed,
+    require_number,
+)
 
 EX1 = "Exercise denoising-ex1"
 EX2 = "Exercise denoising-ex2"
@@ -14,32 +23,51 @@ FILTER_NAMES = ("median", "gaussian", "total variation", "non-local means")
 
 
 def exercise_1(prediction, validation_psnr_db) -> Passed:
-    """Which classical filter wins on salt-and-pepper noise? Checked against the measured scores.
+    """Which classical filter wins on salt-and-pepper noise? Checked against the
+    measured scores.
 
-    ``validation_psnr_db``: filter name -> its best per-image mean PSNR (dB) on the validation
-    split, as the solution cell measures it.
+    ``validation_psnr_db``: filter name -> its best per-image mean PSNR (dB) on the
+    validation split, as the solution cell measures it.
     """
     prediction = choice(EX1, prediction, FILTER_NAMES, "prediction")
     if not isinstance(validation_psnr_db, dict) or not validation_psnr_db:
-        raise ValueError("validation_psnr_db must map filter names to PSNR in dB, e.g. {'median': 18.2}")
+        raise ValueError(
+            "validation_psnr_db must map filter names to PSNR in dB, e.g. {'median': "
+            "18.2}"
+        )
     unknown = set(validation_psnr_db) - set(FILTER_NAMES)
     if unknown:
-        raise ValueError(f"unknown filter names {sorted(unknown)}; expected {FILTER_NAMES}")
-    scores = {k: number(v, f"validation_psnr_db[{k!r}] (dB)") for k, v in validation_psnr_db.items()}
+        raise ValueError(
+            f"unknown filter names {sorted(unknown)}; expected {FILTER_NAMES}"
+        )
+    scores = {
+        k: number(v, f"validation_psnr_db[{k!r}] (dB)")
+        for k, v in validation_psnr_db.items()
+    }
     winner = max(scores, key=scores.get)
     if prediction != winner:
         got = scores.get(prediction)
-        gap = f" ({got:.1f} dB against {scores[winner]:.1f} dB)" if got is not None else ""
+        gap = (
+            f" ({got:.1f} dB against {scores[winner]:.1f} dB)"
+            if got is not None
+            else ""
+        )
         raise ExerciseIncorrect(
-            EX1, f"the measured winner is {winner!r}, not {prediction!r}{gap}.",
-            "salt-and-pepper pixels are outliers: which of the filters ignores outliers instead "
-            "of averaging them in?")
-    return passed(EX1, f"{winner} wins with {scores[winner]:.1f} dB: a median ignores the few "
-                  "pixels set to 0 or 1, while averaging filters smear them over their neighbours.")
+            EX1,
+            f"the measured winner is {winner!r}, not {prediction!r}{gap}.",
+            "salt-and-pepper pixels are outliers: which of the filters ignores "
+            "outliers instead of averaging them in?",
+        )
+    return passed(
+        EX1,
+        f"{winner} wins with {scores[winner]:.1f} dB: a median ignores the few pixels "
+        "set to 0 or 1, while averaging filters smear them over their neighbours.",
+    )
 
 
 def clipped_noise_mean(noise_level: float) -> float:
-    """E[clip(σ·Z, 0, 1)] for Z ~ N(0, 1): what a black pixel becomes on average (exact)."""
+    """E[clip(σ·Z, 0, 1)] for Z ~ N(0, 1): what a black pixel becomes on average
+    (exact)."""
     sigma = float(noise_level)
     if sigma == 0:
         return 0.0
@@ -50,53 +78,94 @@ def clipped_noise_mean(noise_level: float) -> float:
 
 
 def exercise_2(background_brightness) -> Passed:
-    """``background_brightness(noise_level)`` → mean of a black pixel after clipped noise."""
+    """``background_brightness(noise_level)`` → mean of a black pixel after clipped
+    noise."""
     levels = (0.1, 0.3, 0.5, 1.0)
     got = []
     for level in levels:
-        value = call_answer(EX2, background_brightness, level, what="background_brightness")
-        got.append(require_number(EX2, value, f"background_brightness({level})",
-                                  hint="return the mean brightness, one number per noise level."))
+        value = call_answer(
+            EX2, background_brightness, level, what="background_brightness"
+        )
+        got.append(
+            require_number(
+                EX2,
+                value,
+                f"background_brightness({level})",
+                hint="return the mean brightness, one number per noise level.",
+            )
+        )
     expected = [clipped_noise_mean(level) for level in levels]
     worst = max(abs(g - e) for g, e in zip(got, expected))
     if worst <= 0.005:
-        return passed(EX2, f"at σ = 0.5 a black pixel averages {expected[2]:.3f}, not 0: clipping "
-                      "throws away the negative half of the noise, so the background gets brighter.")
+        return passed(
+            EX2,
+            f"at σ = 0.5 a black pixel averages {expected[2]:.3f}, not 0: clipping "
+            "throws away the negative half of the noise, so the background gets "
+            "brighter.",
+        )
     if max(abs(g) for g in got) < 1e-3:
         raise ExerciseIncorrect(
-            EX2, "you return 0: that is the mean of the noise before clipping.",
-            "after clip(0 + noise, 0, 1) no pixel is negative, so the mean cannot be 0. "
-            "Simulate: draw many σ·N(0, 1) values, clip them, average.")
+            EX2,
+            "you return 0: that is the mean of the noise before clipping.",
+            "after clip(0 + noise, 0, 1) no pixel is negative, so the mean cannot be "
+            "0. Simulate: draw many σ·N(0, 1) values, clip them, average.",
+        )
     unclipped_top = [level / math.sqrt(2 * math.pi) for level in levels]
     if max(abs(g - u) for g, u in zip(got, unclipped_top)) <= 0.005:
         raise ExerciseIncorrect(
-            EX2, f"at σ = 1 you return {got[3]:.3f}, the answer is {expected[3]:.3f}: you clip at 0 "
-            "but not at 1.", "values above 1 are clipped to 1 too (np.clip(x, 0, 1)).")
-    detail = ", ".join(f"σ={lv:g}: {g:.3f} (expected {e:.3f})" for lv, g, e in zip(levels, got, expected))
+            EX2,
+            f"at σ = 1 you return {got[3]:.3f}, the answer is {expected[3]:.3f}: you "
+            "clip at 0 but not at 1.",
+            "values above 1 are clipped to 1 too (np.clip(x, 0, 1)).",
+        )
+    detail = ", ".join(
+        f"σ={lv:g}: {g:.3f} (expected {e:.3f})"
+        for lv, g, e in zip(levels, got, expected)
+    )
     raise ExerciseIncorrect(
-        EX2, f"off by up to {worst:.3f} ({detail}); tolerance 0.005.",
-        "start from a black image (all 0), add σ·N(0, 1) noise, clip to [0, 1], and average "
-        "over many pixels (a million keeps the simulation error near 0.0005).")
+        EX2,
+        f"off by up to {worst:.3f} ({detail}); tolerance 0.005.",
+        "start from a black image (all 0), add σ·N(0, 1) noise, clip to [0, 1], and "
+        "average over many pixels (a million keeps the simulation error near 0.0005).",
+    )
 
 
 def exercise_3(prediction, dae_psnr_db, median_psnr_db) -> Passed:
-    """At σ = 0.8, above its training level, is the DAE's PSNR "higher" or "lower" than the
-    median filter's? Checked against the two measured held-out PSNRs (dB)."""
+    """At σ = 0.8, above its training level, is the DAE's PSNR "higher" or "lower" than
+    the median filter's? Checked against the two measured held-out PSNRs (dB)."""
     prediction = choice(EX3, prediction, ("higher", "lower"), "prediction")
-    dae, median = number(dae_psnr_db, "dae_psnr_db (dB)"), number(median_psnr_db, "median_psnr_db (dB)")
+    dae, median = (
+        number(dae_psnr_db, "dae_psnr_db (dB)"),
+        number(median_psnr_db, "median_psnr_db (dB)"),
+    )
     truth = "higher" if dae > median else "lower"
     if prediction != truth:
         raise ExerciseIncorrect(
-            EX3, f"at σ = 0.8 the DAE scores {dae:.1f} dB and the median filter {median:.1f} dB, "
-            f"so the DAE's PSNR is {truth}.",
-            "heavier noise hides the letter more, but the letters themselves are the same ones "
-            "the DAE learned; the median filter only ever looks at 3×3 neighbourhoods.")
+            EX3,
+            f"at σ = 0.8 the DAE scores {dae:.1f} dB and the median filter "
+            f"{median:.1f} dB, so the DAE's PSNR is {truth}.",
+            "heavier noise hides the letter more, but the letters themselves are the "
+            "same ones the DAE learned; the median filter only ever looks at 3×3 "
+            "neighbourhoods.",
+        )
     if truth == "higher":
-        return passed(EX3, f"{dae:.1f} dB against {median:.1f} dB: the DAE degrades gracefully "
-                      "above its training level, because what it learned is what letters look like.")
-    return passed(EX3, f"{dae:.1f} dB against {median:.1f} dB: here the median filter wins; "
-                  "the DAE's knowledge of letters did not carry over to noise this heavy.")
+        return passed(
+            EX3,
+            f"{dae:.1f} dB against {median:.1f} dB: the DAE degrades gracefully above "
+            "its training level, because what it learned is what letters look like.",
+        )
+    return passed(
+        EX3,
+        f"{dae:.1f} dB against {median:.1f} dB: here the median filter wins; "
+        "the DAE's knowledge of letters did not carry over to noise this heavy.",
+    )
 
 
-__all__ = ["exercise_1", "exercise_2", "exercise_3", "clipped_noise_mean",
-           "ExerciseNotDone", "ExerciseIncorrect"]
+__all__ = [
+    "exercise_1",
+    "exercise_2",
+    "exercise_3",
+    "clipped_noise_mean",
+    "ExerciseNotDone",
+    "ExerciseIncorrect",
+]

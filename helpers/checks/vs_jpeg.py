@@ -1,4 +1,5 @@
 """Checks for the exercises of "Autoencoders versus JPEG" (book/vs-jpeg.ipynb)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,18 +18,33 @@ def _blank_jpeg_bytes() -> int:
 
 
 def exercise_1(blank_file_bytes) -> Passed:
-    guess = require_number(EX1, blank_file_bytes, "blank_file_bytes", hint="a number of bytes, e.g. 500.")
+    guess = require_number(
+        EX1, blank_file_bytes, "blank_file_bytes", hint="a number of bytes, e.g. 500."
+    )
     actual = _blank_jpeg_bytes()
     if abs(guess - actual) > 0.15 * actual:
         if guess < actual / 2:
-            hint = ("a black image has almost nothing to code, but every JPEG file carries its tables: "
-                    "quantisation (69 bytes), Huffman (about 216 bytes), size and JFIF tags.")
+            hint = (
+                "a black image has almost nothing to code, but every JPEG file carries "
+                "its tables: quantisation (69 bytes), Huffman (about 216 bytes), size "
+                "and JFIF tags."
+            )
         else:
-            hint = "the payload of a black image is only a few bytes; nearly all of the file is headers."
-        raise ExerciseIncorrect(EX1, f"your estimate {guess:g} bytes is off by {guess - actual:+.0f} "
-                                f"bytes; the file has {actual} bytes.", hint)
-    return passed(EX1, f"the file has {actual} bytes, nearly all headers: "
-                  f"{8 * actual / 784:.1f} bits per pixel for a picture with no content.")
+            hint = (
+                "the payload of a black image is only a few bytes; nearly all of the "
+                "file is headers."
+            )
+        raise ExerciseIncorrect(
+            EX1,
+            f"your estimate {guess:g} bytes is off by {guess - actual:+.0f} "
+            f"bytes; the file has {actual} bytes.",
+            hint,
+        )
+    return passed(
+        EX1,
+        f"the file has {actual} bytes, nearly all headers: "
+        f"{8 * actual / 784:.1f} bits per pixel for a picture with no content.",
+    )
 
 
 def _entropy(symbols) -> float:
@@ -38,41 +54,86 @@ def _entropy(symbols) -> float:
 
 
 def exercise_2(entropy_per_symbol) -> Passed:
-    cases = [np.array([0, 1, 2, 3] * 4), np.array([7] * 9), np.array([0, 0, 0, 1, -2, -2, 5, 0])]
+    cases = [
+        np.array([0, 1, 2, 3] * 4),
+        np.array([7] * 9),
+        np.array([0, 0, 0, 1, -2, -2, 5, 0]),
+    ]
     for symbols in cases:
-        got = require_number(EX2, call_answer(EX2, entropy_per_symbol, symbols.copy(), what="entropy_per_symbol"),
-                             "entropy_per_symbol(symbols)", finite=False,
-                             hint="sum over the distinct symbols to get a single value.")
+        got = require_number(
+            EX2,
+            call_answer(
+                EX2, entropy_per_symbol, symbols.copy(), what="entropy_per_symbol"
+            ),
+            "entropy_per_symbol(symbols)",
+            finite=False,
+            hint="sum over the distinct symbols to get a single value.",
+        )
         expected = _entropy(symbols)
         if not np.isfinite(got):
-            raise ExerciseIncorrect(EX2, f"for {symbols.tolist()} it returned {got}.",
-                                    "use only the symbols that occur (p > 0): log2(0) is -inf.")
+            raise ExerciseIncorrect(
+                EX2,
+                f"for {symbols.tolist()} it returned {got}.",
+                "use only the symbols that occur (p > 0): log2(0) is -inf.",
+            )
         if abs(got - expected) > 1e-6:
-            hint = "count how often each symbol occurs (np.unique(..., return_counts=True)), divide by the total."
+            hint = (
+                "count how often each symbol occurs "
+                "(np.unique(..., return_counts=True)), divide by the total."
+            )
             if expected > 0 and abs(got - expected * np.log(2)) < 1e-6:
                 hint = "that is the entropy in nats: use np.log2, not np.log."
             elif abs(got + expected) < 1e-6 and expected > 0:
                 hint = "the sign: entropy is minus the sum of p·log2 p, which is ≥ 0."
-            raise ExerciseIncorrect(EX2, f"for {symbols.tolist()} expected {expected:.4f} bits per "
-                                    f"symbol; got {got:.4f}.", hint)
-    return passed(EX2, "2 bits for four equally likely symbols, 0 for a constant: bits per symbol.")
+            raise ExerciseIncorrect(
+                EX2,
+                f"for {symbols.tolist()} expected {expected:.4f} bits per "
+                f"symbol; got {got:.4f}.",
+                hint,
+            )
+    return passed(
+        EX2,
+        "2 bits for four equally likely symbols, 0 for a constant: bits per symbol.",
+    )
 
 
 def exercise_3(decoder_bpp) -> Passed:
     cases = [(41_665, 1_000, 32), (10_000, 1, 16), (500_000, 1_000_000, 32)]
     for n_parameters, n_images, bits in cases:
-        got = require_number(EX3, call_answer(EX3, decoder_bpp, n_parameters, n_images, bits_per_parameter=bits,
-                                              what="decoder_bpp"), "decoder_bpp(...)")
+        got = require_number(
+            EX3,
+            call_answer(
+                EX3,
+                decoder_bpp,
+                n_parameters,
+                n_images,
+                bits_per_parameter=bits,
+                what="decoder_bpp",
+            ),
+            "decoder_bpp(...)",
+        )
         expected = n_parameters * bits / (n_images * 784)
         if abs(got - expected) <= 1e-9 + 1e-6 * expected:
             continue
-        hint = "total bits = parameters × bits per parameter; divide by images × 784 pixels."
+        hint = (
+            "total bits = parameters × bits per parameter; divide by images × 784 "
+            "pixels."
+        )
         if abs(got - expected * 784) <= 1e-6 * expected * 784:
             hint = "that is bits per image; divide by the 28 × 28 = 784 pixels too."
-        elif abs(got - n_parameters * 32 / (n_images * 784)) <= 1e-6 * expected * 2 and bits != 32:
+        elif (
+            abs(got - n_parameters * 32 / (n_images * 784)) <= 1e-6 * expected * 2
+            and bits != 32
+        ):
             hint = "use bits_per_parameter, not a fixed 32."
         elif abs(got - expected * n_images) <= 1e-6 * expected * n_images:
             hint = "the decoder is shared: divide by the number of images."
-        raise ExerciseIncorrect(EX3, f"for {n_parameters:,} weights of {bits} bits shared by "
-                                f"{n_images:,} images expected {expected:.4g} bpp; got {got:.4g}.", hint)
-    return passed(EX3, "sent once, the decoder's cost per pixel falls as 1 / number of images.")
+        raise ExerciseIncorrect(
+            EX3,
+            f"for {n_parameters:,} weights of {bits} bits shared by "
+            f"{n_images:,} images expected {expected:.4g} bpp; got {got:.4g}.",
+            hint,
+        )
+    return passed(
+        EX3, "sent once, the decoder's cost per pixel falls as 1 / number of images."
+    )
