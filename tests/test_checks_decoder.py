@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.checks import ExerciseIncorrect, ExerciseNotDone
+from helpers.checks import ExerciseIncorrect
 from helpers.checks import decoder as checks
 
 
@@ -19,26 +19,10 @@ def per_class_mse(originals, reconstructions, labels, n_classes):
                      for k in range(n_classes)])
 
 
-def stub(*args):
-    ...
-
-
 def test_solutions_pass(passes):
     passes(checks.exercise_1, False)
     passes(checks.exercise_2, interpolate_codes)
     passes(checks.exercise_3, per_class_mse)
-
-
-@pytest.mark.parametrize("check", [checks.exercise_1, checks.exercise_2, checks.exercise_3])
-def test_blank_answers_are_not_done(check):
-    with pytest.raises(ExerciseNotDone):
-        check(None)
-
-
-@pytest.mark.parametrize("check", [checks.exercise_2, checks.exercise_3])
-def test_stub_returning_none_is_not_done(check):
-    with pytest.raises(ExerciseNotDone):
-        check(stub)
 
 
 def test_average_code_is_not_average_image():

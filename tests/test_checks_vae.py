@@ -14,10 +14,10 @@ def test_exercise_1_right_prediction_passes(passes):
     passes(checks.exercise_1, {"kl": "lower", "reconstruction": "Higher "})
 
 
-@pytest.mark.parametrize("answer", [None, ..., {"kl": None, "reconstruction": "higher"}])
-def test_exercise_1_blank_is_not_done(answer):
+def test_exercise_1_half_answered_is_not_done():
+    """One direction left blank: not done (a blank answer is in tests/test_checks_all.py)."""
     with pytest.raises(ExerciseNotDone):
-        checks.exercise_1(answer)
+        checks.exercise_1({"kl": None, "reconstruction": "higher"})
 
 
 def test_exercise_1_wrong_direction_explains_the_kl():
@@ -37,13 +37,6 @@ def kl_solution(z_mean, z_log_var):
 
 def test_exercise_2_solution_passes(passes):
     passes(checks.exercise_2, kl_solution)
-
-
-def test_exercise_2_none_and_stub_are_not_done():
-    with pytest.raises(ExerciseNotDone):
-        checks.exercise_2(None)
-    with pytest.raises(ExerciseNotDone):
-        checks.exercise_2(lambda z_mean, z_log_var: None)
 
 
 @pytest.mark.parametrize("wrong, message", [
@@ -68,11 +61,6 @@ def test_exercise_3_solution_passes(passes):
     passes(checks.exercise_3, iw_solution)
 
 
-def test_exercise_3_stub_is_not_done():
-    with pytest.raises(ExerciseNotDone):
-        checks.exercise_3(lambda log_weights: None)
-
-
 @pytest.mark.parametrize("wrong, message", [
     (lambda a: -np.log(np.mean(np.exp(a), axis=0)), "underflowed"),
     (lambda a: iw_solution(a) - np.log(len(a)), "log k"),
@@ -92,11 +80,6 @@ BASELINE = {"reconstruction": 150.0, "kl": 6.0}
 
 def test_exercise_4_trade_off_passes(passes):
     passes(checks.exercise_4, lambda beta: {"reconstruction": 160.0, "kl": 3.0}, BASELINE)
-
-
-def test_exercise_4_stub_is_not_done():
-    with pytest.raises(ExerciseNotDone):
-        checks.exercise_4(lambda beta: None, BASELINE)
 
 
 def test_exercise_4_kl_not_lower_is_incorrect_with_numbers():
