@@ -108,41 +108,46 @@ class _Run:
         return ci
 
 
-def _chapter_cells(chapter: str, *needles: str) -> dict:
-    """Run the code cells of ``book/<chapter>.ipynb`` that contain ``needles``, in order."""
+def _chapter_models(chapter: str, first: str) -> dict:
+    """Run the cells of ``book/<chapter>.ipynb`` that build its model; return their names.
+
+    They are the code cells from the last one before the guard cell (the one that calls
+    ``same_layers``) that contains ``first``, up to the guard cell itself, not included.
+    """
     cells = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text())["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    guard = [i for i, source in enumerate(code) if "same_layers(" in source]
+    assert len(guard) == 1, f"{chapter}: expected one guard cell calling same_layers"
+    starts = [i for i, source in enumerate(code[:guard[0]]) if first in source]
+    assert starts, f"{chapter}: no code cell with {first!r} before the guard cell"
     namespace = {"keras": keras, "layers": layers, "ops": keras.ops, "run": _Run()}
-    for needle in needles:
-        found = [c for c in cells if c["cell_type"] == "code" and needle in "".join(c["source"])]
-        assert len(found) == 1, f"{chapter}: expected one code cell with {needle!r}"
-        exec("".join(found[0]["source"]), namespace)  # noqa: S102 - the chapter's own code
+    for source in code[starts[-1]:guard[0]]:
+        exec(source, namespace)  # noqa: S102 - the chapter's own code
     return namespace
 
 
 def _encoder_chapter():
-    ns = _chapter_cells("encoder", 'name="dense_autoencoder")')
-    return [(ns["autoencoder"], lambda: dense_autoencoder(ns["code_size"], ns["hidden_units"])[0])]
+    ns = _chapter_models("encoder", "code_size, hidden_units =")
+    return [(ns["autoencoder"],
+             lambda: dense_autoencoder(ns["code_size"], ns["hidden_units"])[0])]
 
 
 def _convolutional_chapter():
-    ns = _chapter_cells("convolutional", "def build_conv_autoencoder(")
-    _, encoder, decoder = ns["build_conv_autoencoder"](128)
-    return [(encoder, lambda: conv_autoencoder(128, ns["filters"])[1]),
-            (decoder, lambda: conv_autoencoder(128, ns["filters"])[2])]
+    ns = _chapter_models("convolutional", "filters = run.pick(")
+    return [(ns["seed_encoder"], lambda: conv_autoencoder(128, ns["filters"])[1]),
+            (ns["seed_decoder"], lambda: conv_autoencoder(128, ns["filters"])[2])]
 
 
 def _sparse_chapter():
-    ns = _chapter_cells("sparse", "class L1Penalty(", "def build_sparse_autoencoder(")
-    chapter = ns["build_sparse_autoencoder"](1e-4)[0]
-    return [(chapter, lambda: sparse.sparse_autoencoder(ns["CODE_UNITS"], penalty="l1",
-                                                        weight=1e-4)[0])]
+    ns = _chapter_models("sparse", "class L1Penalty(")
+    return [(ns["autoencoder"], lambda: sparse.sparse_autoencoder(
+        ns["CODE_UNITS"], penalty="l1", weight=1e-4)[0])]
 
 
 def _vae_chapter():
-    ns = _chapter_cells("vae", "class Sampling(", 'name="vae_encoder")',
-                        "class VariationalAutoencoder(")
-    chapter = ns["VariationalAutoencoder"](ns["encoder"], ns["decoder"], seed=0)
-    return [(chapter, lambda: vae.build_vae(ns["latent_size"], ns["hidden_units"], seed=0))]
+    ns = _chapter_models("vae", "class Sampling(")
+    return [(ns["vae"], lambda: vae.build_vae(ns["latent_size"], ns["hidden_units"],
+                                              seed=_Run.seed))]
 
 
 #: chapter → (how to build its models and the helper's, the layer class and layer name whose
