@@ -49,9 +49,12 @@ from .._validate import as_image_batch, non_negative, whole_number
 IMAGE_SHAPE = (28, 28, 1)
 LOG_2PI = math.log(2.0 * math.pi)
 
-__all__ = ["Sampling", "VariationalAutoencoder", "build_vae", "build_vae_encoder",
-           "build_vae_decoder", "kl_divergence", "bernoulli_log_likelihood",
-           "elbo_terms", "negative_elbo", "importance_weighted_nll"]
+__all__ = [
+    "Sampling", "SampledAutoencoder", "VariationalAutoencoder", "build_vae",
+    "build_vae_encoder", "build_vae_decoder", "kl_divergence",
+    "bernoulli_log_likelihood",
+    "elbo_terms", "negative_elbo", "importance_weighted_nll",
+]
 
 
 # --------------------------------------------------------------------------------------
@@ -100,15 +103,12 @@ class Sampling(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="book")
-class VariationalAutoencoder(keras.Model):
-    """Encoder → (μ, log σ²) → sampled code → decoder → logits; loss = −ELBO in nats.
+class SampledAutoencoder(keras.Model):
+    """Encoder → (μ, log σ²) → sampled code → decoder → logits; KL added as a loss.
 
     ``call`` samples a code, adds the KL of the batch (mean over images, summed over
-    latent dimensions) with ``add_loss``, and returns the decoder's logits.
-    ``compute_loss`` adds the reconstruction term (binary cross-entropy summed over
-    pixels) and weighs the KL by ``beta``: β = 1 is the ELBO, β > 1 pulls codes harder
-    towards the prior. The methods after ``compute_loss`` are NumPy conveniences for the
-    chapters and the saving protocol; the chapter shows the first three.
+    latent dimensions) with ``add_loss``, and returns the decoder's logits. The chapter
+    writes the model in these two classes, one cell each; this is the first.
     """
 
     def __init__(self, encoder, decoder, beta=1.0, seed=None, **kwargs):
@@ -123,6 +123,17 @@ class VariationalAutoencoder(keras.Model):
         kl = kl_divergence(z_mean, z_log_var)
         self.add_loss(ops.mean(ops.sum(kl, axis=1)))  # KL of each image, batch mean
         return self.decoder(self.sampling([z_mean, z_log_var]), training=training)
+
+
+@keras.saving.register_keras_serializable(package="book")
+class VariationalAutoencoder(SampledAutoencoder):
+    """Its loss for ``fit``: −ELBO in nats, the KL weighed by β, both terms logged.
+
+    ``compute_loss`` adds the reconstruction term (binary cross-entropy summed over
+    pixels) and weighs the KL by ``beta``: β = 1 is the ELBO, β > 1 pulls codes harder
+    towards the prior. The methods after ``compute_loss`` are NumPy conveniences for the
+    chapters and the saving protocol; the chapter shows ``compute_loss`` only.
+    """
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None,
                      training=True):
