@@ -40,6 +40,10 @@ def glue(name: str, value: Any, display: bool = False) -> None:
         raise ValueError(
             f"glue name must be a Python identifier such as 'ae32_mse', got {name!r}"
         )
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        # NumPy scalars become Python numbers: myst-nb formats a glued number from its
+        # repr, and NumPy 2 writes np.float64(0.79), which a format such as :.2f rejects
+        value = value.item()
     values[name] = value
     try:
         from myst_nb import glue as myst_glue
