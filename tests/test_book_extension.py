@@ -112,4 +112,13 @@ def test_setup_connects_every_step_and_is_parallel_safe(monkeypatch):
     assert set(connected) == {
         ("config-inited", "_set_default_mode"), ("config-inited", "_key_the_execution_cache"),
         ("build-finished", "_forget_a_failed_build"), ("build-finished", "_write_reader_notebooks"),
-        ("html-page-context", "_drop_duplicate_scripts"), ("html-page-context", "_readable_output_colours")}
+        ("html-page-context", "_drop_duplicate_scripts"), ("html-page-context", "_readable_output_colours"),
+        ("html-page-context", "_accessible_bibliography")}
+
+
+def test_bibliography_entries_get_the_role_their_list_requires():
+    from helpers.book.extension import _accessible_bibliography
+
+    context = {"body": '<div role="list"><div class="citation" role="doc-biblioentry">'}
+    _accessible_bibliography(None, "book/references", "page.html", context, None)
+    assert context["body"] == '<div role="list"><div class="citation" role="listitem">'

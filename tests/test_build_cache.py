@@ -31,6 +31,7 @@ def _notebook(*sources: str) -> str:
 
 def _book(folder: Path, *sources: str) -> Path:
     shutil.copy(ROOT / "_config.yml", folder / "_config.yml")
+    shutil.copy(ROOT / "references.bib", folder / "references.bib")  # _config.yml names it
     (folder / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: probe\n")
     (folder / "index.md").write_text("# A probe\n")
     (folder / "probe.ipynb").write_text(_notebook(*sources))

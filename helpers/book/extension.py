@@ -161,8 +161,20 @@ _STYLE = "<style>" + "".join(
 # Code and logs wrap inside the column instead of hiding behind a horizontal scroll bar.
 _STYLE += (
     ".cell_input pre, .cell_output pre, div.highlight pre"
-    "{white-space:pre-wrap;overflow-wrap:anywhere}</style>"
+    "{white-space:pre-wrap;overflow-wrap:anywhere}"
 )
+# Citations inside an exercise or note: the theme's link colour on the admonition's
+# tinted background falls below 4.5:1 contrast.
+_STYLE += 'html[data-theme="light"] .admonition a.reference{color:#0b4f6c}</style>'
+
+
+def _accessible_bibliography(app, pagename, templatename, context, doctree):
+    """Docutils marks each bibliography entry ``role="doc-biblioentry"``, an ARIA
+    role that is deprecated and that a ``role="list"`` may not contain (axe: two
+    violations on the references page); ``listitem`` is what the list requires."""
+    body = context.get("body")
+    if isinstance(body, str) and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def _readable_output_colours(app, pagename, templatename, context, doctree):
@@ -239,4 +251,5 @@ def setup(app):
     app.connect("build-finished", _write_reader_notebooks)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _readable_output_colours)
+    app.connect("html-page-context", _accessible_bibliography)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
