@@ -41,25 +41,72 @@ def test_exercise_1_measured_rate_must_be_a_fraction(rate):
         checks.exercise_1("regular", rate)
 
 
-# -- Exercise 2: the attribute vector ----------------------------------------------------------
-def attribute_vector_solution(codes, has_attribute):
-    return codes[has_attribute].mean(axis=0) - codes[~has_attribute].mean(axis=0)
+# -- Exercise 2: a vector from a few codes of each group -------------------------------------
+def vector_from_few_solution(codes, has_attribute, count, seed):
+    rng = np.random.default_rng(seed)
+    with_it = rng.choice(np.flatnonzero(has_attribute), size=count, replace=False)
+    without = rng.choice(np.flatnonzero(~has_attribute), size=count, replace=False)
+    return codes[with_it].mean(axis=0) - codes[without].mean(axis=0)
 
 
-def test_exercise_2_solution_passes(passes):
-    passes(checks.exercise_2, attribute_vector_solution)
+def vector_from_a_permutation(codes, has_attribute, count, seed):
+    """Another correct drawing: shuffle each group and take its first count rows."""
+    rng = np.random.default_rng(seed)
+    with_it = rng.permutation(np.flatnonzero(has_attribute))[:count]
+    without = rng.permutation(np.flatnonzero(~has_attribute))[:count]
+    return codes[with_it].mean(axis=0) - codes[without].mean(axis=0)
+
+
+@pytest.mark.parametrize("answer", [vector_from_few_solution, vector_from_a_permutation])
+def test_exercise_2_any_correct_drawing_passes(passes, answer):
+    passes(checks.exercise_2, answer)
+
+
+def _with_replacement(codes, has_attribute, count, seed):
+    rng = np.random.default_rng(seed)
+    with_it = rng.choice(np.flatnonzero(has_attribute), size=count)
+    without = rng.choice(np.flatnonzero(~has_attribute), size=count)
+    return codes[with_it].mean(axis=0) - codes[without].mean(axis=0)
+
+
+def _first_rows(codes, has_attribute, count, seed):
+    return codes[has_attribute][:count].mean(axis=0) - codes[~has_attribute][:count].mean(axis=0)
+
+
+def _global_random_state(codes, has_attribute, count, seed):
+    with_it = np.random.choice(np.flatnonzero(has_attribute), size=count, replace=False)
+    without = np.random.choice(np.flatnonzero(~has_attribute), size=count, replace=False)
+    return codes[with_it].mean(axis=0) - codes[without].mean(axis=0)
+
+
+def _from_all_rows(codes, has_attribute, count, seed):
+    rng = np.random.default_rng(seed)
+    with_it = rng.choice(np.flatnonzero(has_attribute), size=count, replace=False)
+    without = rng.choice(len(codes), size=count, replace=False)
+    return codes[with_it].mean(axis=0) - codes[without].mean(axis=0)
 
 
 @pytest.mark.parametrize("wrong, message", [
-    (lambda c, h: c[~h].mean(axis=0) - c[h].mean(axis=0), "wrong way"),
-    (lambda c, h: c[h].sum(axis=0) - c[~h].sum(axis=0), "sums, not means"),
-    (lambda c, h: c[h].mean(axis=0) - c.mean(axis=0), "mean of \\*all\\* codes"),
-    (lambda c, h: c[h].mean(axis=1), "one number per glyph"),
-    (lambda c, h: c[h].mean(axis=0), "off by"),
+    (lambda c, h, n, s: -vector_from_few_solution(c, h, n, s), "wrong way"),
+    (lambda c, h, n, s: n * vector_from_few_solution(c, h, n, s), "sums, not means"),
+    (lambda c, h, n, s: vector_from_few_solution(c, h, n, s)[None], "shape"),
+    (lambda c, h, n, s: c[h].mean(axis=0) - c[~h].mean(axis=0), "count is not used"),
+    (_with_replacement, "without replacement"),
+    (_first_rows, "not drawn at random"),
+    (_global_random_state, "cannot be repeated"),
+    (_from_all_rows, "off by|only from that group"),
 ])
 def test_exercise_2_plausible_mistakes_are_named(wrong, message):
     with pytest.raises(ExerciseIncorrect, match=message):
         checks.exercise_2(wrong)
+
+
+def test_exercise_2_hints_do_not_spell_out_the_code():
+    for wrong in (_with_replacement, _first_rows, _global_random_state):
+        with pytest.raises(ExerciseIncorrect) as failure:
+            checks.exercise_2(wrong)
+        assert "rng.choice" not in str(failure.value)
+        assert ".mean(axis=0)" not in str(failure.value)
 
 
 # -- Exercise 3: a slant statistic -------------------------------------------------------------

@@ -59,65 +59,103 @@ def exercise_1(prediction, read_as_regular, baseline_regular=0.0) -> Passed:
     )
 
 
-def _reference_vector(codes, has_attribute):
-    return codes[has_attribute].mean(axis=0) - codes[~has_attribute].mean(axis=0)
+def _groups(size=30, dims=4, seed=7):
+    """Test codes: ``size`` rows with the attribute and ``size`` without, shuffled."""
+    rng = np.random.default_rng(seed)
+    codes = rng.normal(0.0, 1.0, size=(2 * size, dims))
+    has = np.zeros(2 * size, dtype=bool)
+    has[rng.permutation(2 * size)[:size]] = True
+    codes[has] += np.linspace(2.0, -1.0, dims)
+    return codes, has
 
 
-def exercise_2(attribute_vector) -> Passed:
-    """``attribute_vector(codes, has_attribute)``: mean code with the attribute minus
-    mean code without."""
-    rng = np.random.default_rng(7)
-    codes = rng.normal(0.0, 1.0, size=(40, 5))
-    has = np.zeros(40, dtype=bool)
-    has[rng.permutation(40)[:10]] = True  # 10 with, 30 without: sums and means differ
-    codes[has] += np.array([2.0, 0.0, -1.0, 0.5, 0.0])
-    got = call_answer(
-        EX2, attribute_vector, codes.copy(), has.copy(), what="attribute_vector"
-    )
-    got = np.asarray(got, dtype=np.float64)
-    expected = _reference_vector(codes, has)
-    if got.shape == (40,) or got.shape == (10,) or got.shape == (30,):
+def _is_one_pair(vector, codes, has) -> bool:
+    """Whether ``vector`` is one code with the attribute minus one code without."""
+    pairs = codes[has][:, None, :] - codes[~has][None, :, :]
+    return bool(np.any(np.all(np.abs(pairs - vector) < 1e-6, axis=-1)))
+
+
+def exercise_2(vector_from_few) -> Passed:
+    """``vector_from_few(codes, has_attribute, count, seed)``: the mean of ``count``
+    codes with the attribute minus the mean of ``count`` codes without, drawn at
+    random without replacement with ``np.random.default_rng(seed)``.
+
+    Judged by what any correct drawing must give, not by one particular sequence of
+    random numbers: with ``count`` equal to a whole group every code is used once (the
+    full difference of means); with ``count=1`` it is one code minus one code; other
+    seeds give other vectors and the same seed the same vector.
+    """
+    codes, has = _groups()
+    size = int(has.sum())
+
+    def call(count, seed):
+        got = call_answer(EX2, vector_from_few, codes.copy(), has.copy(), count, seed,
+                          what="vector_from_few")
+        return np.asarray(got, dtype=np.float64)
+
+    whole = call(size, 0)
+    expected = codes[has].mean(axis=0) - codes[~has].mean(axis=0)
+    if whole.shape != expected.shape:
         raise ExerciseIncorrect(
             EX2,
-            f"your vector has shape {got.shape}, one number per glyph; "
-            f"expected one number per code dimension, shape {expected.shape}.",
-            "average over the glyphs (axis=0), not over the code dimensions.",
+            f"your vector has shape {whole.shape}; expected one number per code "
+            f"dimension, shape {expected.shape}.",
+            "average the drawn codes over the glyphs (axis=0), not over dimensions.",
         )
-    if got.shape == expected.shape and np.all(np.isfinite(got)):
-        if np.allclose(got, -expected, rtol=1e-5):
-            raise ExerciseIncorrect(
-                EX2,
-                "your vector points the wrong way: it is (without − with).",
-                "adding it should add the attribute: mean code *with* minus "
-                "mean code *without*.",
-            )
-        if np.allclose(
-            got, codes[has].sum(axis=0) - codes[~has].sum(axis=0), rtol=1e-5
-        ):
-            raise ExerciseIncorrect(
-                EX2,
-                "you subtracted sums, not means: the result then depends "
-                "on how many glyphs each group has.",
-                "use .mean(axis=0).",
-            )
-        if np.allclose(got, codes[has].mean(axis=0) - codes.mean(axis=0), rtol=1e-5):
-            raise ExerciseIncorrect(
-                EX2,
-                "you subtracted the mean of *all* codes, which still contains "
-                "the glyphs with the attribute; the vector comes out too short.",
-                "subtract the mean of the glyphs *without* it: codes[~has_attribute].",
-            )
+    if np.allclose(whole, -expected, rtol=1e-5):
+        raise ExerciseIncorrect(
+            EX2,
+            "your vector points the wrong way: it is (without − with).",
+            "adding the vector should add the attribute.",
+        )
+    if np.allclose(whole, size * expected, rtol=1e-5):
+        raise ExerciseIncorrect(
+            EX2,
+            "you subtracted sums, not means: the vector's length then grows with "
+            "count.",
+            "divide by the number of codes drawn.",
+        )
     close_to(
-        EX2,
-        got,
-        expected,
-        what="attribute_vector(codes, has_attribute)",
-        rtol=1e-5,
-        atol=1e-8,
-        hint="codes[has_attribute].mean(axis=0) − codes[~has_attribute].mean(axis=0).",
+        EX2, whole, expected,
+        what=f"vector_from_few(codes, has_attribute, count={size}, seed=0), with "
+        f"count equal to the size of each group",
+        rtol=1e-5, atol=1e-8,
+        hint="when count is a whole group, every one of its codes must be drawn "
+        "exactly once: draw without replacement.",
     )
+    few = [call(3, seed) for seed in (0, 1, 2)]
+    if all(np.allclose(v, expected, rtol=1e-5) for v in few):
+        raise ExerciseIncorrect(
+            EX2,
+            "with count=3 your vector equals the one from all the codes: count is "
+            "not used.",
+            "draw count codes from each group, and average only those.",
+        )
+    if np.allclose(few[0], few[1]) and np.allclose(few[1], few[2]):
+        raise ExerciseIncorrect(
+            EX2,
+            "seeds 0, 1 and 2 give the same vector: the codes are not drawn at random.",
+            "make the random generator from seed and let it choose the rows.",
+        )
+    if not np.allclose(call(3, 1), few[1]):
+        raise ExerciseIncorrect(
+            EX2,
+            "the same seed gave two different vectors, so a run cannot be repeated.",
+            "draw with a generator made from seed inside the function, not with "
+            "np.random's global state.",
+        )
+    single = call(1, 0)
+    if single.shape != expected.shape or not _is_one_pair(single, codes, has):
+        raise ExerciseIncorrect(
+            EX2,
+            "with count=1 your vector is not one code with the attribute minus one "
+            "code without it.",
+            "draw the rows of each group only from that group.",
+        )
     return passed(
-        EX2, "the difference of the two mean codes, one number per code dimension."
+        EX2,
+        "a vector from a few random codes of each group: all of them give the full "
+        "difference of means, one of each gives a single pair's difference.",
     )
 
 
@@ -190,8 +228,8 @@ def exercise_3(slant) -> Passed:
         atol=0.03,
         rtol=0.05,
         hint=(
-            "slant = −Σ w (r − r̄)(c − c̄) / Σ w (r − r̄)² with w the ink of each "
-            "pixel, normalised to sum to 1 per image."
+            "check that each image's weights sum to 1 and that the covariance is "
+            "divided by the variance of the rows, not of the columns."
         ),
     )
     return passed(
