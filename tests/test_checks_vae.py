@@ -21,7 +21,7 @@ def test_exercise_1_half_answered_is_not_done():
 
 
 def test_exercise_1_wrong_direction_explains_the_kl():
-    with pytest.raises(ExerciseIncorrect, match="β multiplies the KL"):
+    with pytest.raises(ExerciseIncorrect, match="β multiplies the KL in the loss"):
         checks.exercise_1({"kl": "higher", "reconstruction": "higher"})
 
 
@@ -95,3 +95,32 @@ def test_exercise_4_same_numbers_as_baseline_means_no_new_model():
 def test_exercise_4_wrong_type_says_what_is_expected():
     with pytest.raises(ExerciseIncorrect, match="dict with keys"):
         checks.exercise_4(lambda beta: (160.0, 3.0), BASELINE)
+
+
+# -- Exercise 5: the β hidden in an averaged loss -----------------------------------------------
+def test_exercise_5_values_over_latent_size_passes(passes):
+    passes(checks.exercise_5, lambda shape, latent: np.prod(shape) / latent)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda shape, latent: float(np.prod(shape)), "averages the KL too"),
+    (lambda shape, latent: latent / np.prod(shape), "below 1"),
+    (lambda shape, latent: shape[0] * shape[1] / latent, "channels"),
+    (lambda shape, latent: 1.0, "not the weight"),
+])
+def test_exercise_5_plausible_mistakes_are_named(wrong, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        checks.exercise_5(wrong)
+
+
+def test_exercise_5_messages_never_state_the_answer():
+    """No message of a wrong answer prints a right value (e.g. 48 for (32, 32, 3) and 64)."""
+    for wrong in (lambda s, l: float(np.prod(s)), lambda s, l: l / np.prod(s), lambda s, l: 7.0):
+        with pytest.raises(ExerciseIncorrect) as raised:
+            checks.exercise_5(wrong)
+        assert not any(f" {np.prod(s) / l:g}" in str(raised.value) for s, l in checks._SHAPES)
+
+
+def test_exercise_5_a_text_answer_is_incorrect():
+    with pytest.raises(ExerciseIncorrect):
+        checks.exercise_5(lambda shape, latent: "784")

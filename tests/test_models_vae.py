@@ -49,6 +49,18 @@ def test_conv_variant_has_the_same_interface():
     assert model.decode(np.zeros((1, 2))).shape == (1, 28, 28, 1)
 
 
+def test_conv_decoder_mirrors_the_encoder_and_ends_in_linear_logits():
+    """28 → 14 → 7 with 32, 64 channels on the way in; 7 → 14 → 28 with 32, 1 on the way
+    out, the last layer linear (logits, not probabilities)."""
+    model = build_vae(2, hidden_units=16, conv=True)
+    down = [l for l in model.encoder.layers if isinstance(l, keras.layers.Conv2D)]
+    up = [l for l in model.decoder.layers if isinstance(l, keras.layers.Conv2DTranspose)]
+    assert [l.filters for l in down] == [32, 64]
+    assert [l.filters for l in up] == [32, 1]
+    assert all(l.strides == (2, 2) for l in down + up)
+    assert up[-1].get_config()["activation"] == "linear"
+
+
 def test_one_image_encoded_twice_gives_two_different_codes():
     model = build_vae(2, hidden_units=16, seed=1)
     image = _images(1)

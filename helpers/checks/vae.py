@@ -21,6 +21,7 @@ EX1 = "Exercise vae-ex1"
 EX2 = "Exercise vae-ex2"
 EX3 = "Exercise vae-ex3"
 EX4 = "Exercise vae-ex4"
+EX5 = "Exercise vae-ex5"
 
 DIRECTIONS = ("lower", "higher")
 
@@ -46,14 +47,13 @@ def exercise_1(prediction) -> Passed:
     wrong = []
     if kl != "lower":
         wrong.append(
-            "the KL: β multiplies the KL in the loss, so a larger β makes every nat of "
-            "KL cost four times as much and the optimiser gives some up"
+            "the KL: β multiplies the KL in the loss; what does an optimiser do with a "
+            "term whose every nat now costs four times as much?"
         )
     if reconstruction != "higher":
         wrong.append(
-            "the reconstruction term: codes pulled closer to the prior carry less "
-            "about each image, so the decoder cannot redraw it as sharply and its "
-            "cross-entropy rises"
+            "the reconstruction term: if the codes move towards the prior, how much "
+            "can they still tell the decoder about each image?"
         )
     if wrong:
         raise ExerciseIncorrect(
@@ -118,7 +118,8 @@ def exercise_2(kl_per_dimension) -> Passed:
         expected,
         what="kl_per_dimension(z_mean, z_log_var)",
         rtol=1e-4,
-        hint="KL = ½(μ² + σ² − 1 − log σ²) with σ² = exp(z_log_var); no sum, no mean.",
+        hint="use the KL formula of 'The idea' with σ² = exp(z_log_var) and "
+        "log σ² = z_log_var, element by element: no sum, no mean.",
     )
     zero = np.asarray(
         call_answer(
@@ -206,7 +207,8 @@ def exercise_3(importance_weighted) -> Passed:
         what="importance_weighted(log_weights)",
         rtol=1e-6,
         atol=1e-6,
-        hint="−(m + log mean(exp(log_weights − m))) with m the maximum over axis 0.",
+        hint="take each image's largest log weight out before exp and add it back "
+        "after the log; a mean over the k samples, and a minus sign for −log p(x).",
     )
     return passed(
         EX3, "stable log-mean-exp: no overflow, no underflow, one estimate per image."
@@ -268,4 +270,60 @@ def exercise_4(measure_beta, baseline, beta: float = 4.0) -> Passed:
         f"{reconstruction:.2f} nats (β = 1: {base_reconstruction:.2f}). The bound "
         f"reconstruction + KL went from {base_reconstruction + base_kl:.2f} to "
         f"{reconstruction + kl:.2f}.",
+    )
+
+
+#: (image shape, latent size) pairs the check asks about: a colour image, the chapter's
+#: MNIST at two latent sizes, and a larger grey one.
+_SHAPES = (((32, 32, 3), 64), ((28, 28, 1), 2), ((28, 28, 1), 32), ((64, 64, 1), 16))
+
+
+def exercise_5(effective_beta) -> Passed:
+    """The β hidden in a loss that averages both terms: BCE over the image's values, KL
+    over the latent dimensions. The answer is a function of (image_shape,
+    latent_size)."""
+    for shape, latent_size in _SHAPES:
+        got = require_number(
+            EX5,
+            call_answer(EX5, effective_beta, shape, latent_size,
+                        what=f"effective_beta({shape}, {latent_size})"),
+            f"effective_beta({shape}, {latent_size})",
+        )
+        values, width = math.prod(shape), shape[0] * shape[1]
+        expected = values / latent_size
+        if math.isclose(got, expected, rel_tol=1e-6):
+            continue
+        if math.isclose(got, values, rel_tol=1e-6):
+            raise ExerciseIncorrect(
+                EX5,
+                f"effective_beta({shape}, {latent_size}) is {got:g}: right for a KL "
+                "summed over the latent dimensions, but this loss averages the KL too.",
+                "write both averages as sums divided by a count, then multiply the "
+                "whole loss by the reconstruction's count.",
+            )
+        if got > 0 and math.isclose(got * expected, 1.0, rel_tol=1e-6):
+            raise ExerciseIncorrect(
+                EX5,
+                f"effective_beta({shape}, {latent_size}) is {got:g}, below 1 where "
+                "it should not be: which of the two terms does averaging shrink more?",
+                "β multiplies the KL once the reconstruction is a sum over values.",
+            )
+        if shape[2] > 1 and math.isclose(got, width / latent_size, rel_tol=1e-6):
+            raise ExerciseIncorrect(
+                EX5,
+                f"effective_beta({shape}, {latent_size}) is {got:g}: a colour image "
+                "has more values than pixels.",
+                "the mean runs over every value of the image, channels included.",
+            )
+        raise ExerciseIncorrect(
+            EX5,
+            f"effective_beta({shape}, {latent_size}) is {got:g}; that is not the "
+            "weight the KL gets once the loss is rescaled to a summed reconstruction.",
+            "write both averages as sums divided by a count, then multiply the whole "
+            "loss by the reconstruction's count.",
+        )
+    return passed(
+        EX5,
+        "averaging hides a β: multiply the loss back to a summed reconstruction and "
+        "read off the weight on the summed KL.",
     )
