@@ -218,3 +218,22 @@ def test_profile_names_in_prose_are_caught(sentence):
 ])
 def test_ordinary_words_are_not_profile_names(sentence):
     assert not PROFILE_NAMES.search(GLUE_ROLE.sub("", sentence))
+
+
+def _chapters_with_exercises() -> list[Path]:
+    from helpers.teach.exercises import NOT_CHAPTERS
+
+    return [p for p in chapter_notebooks()
+            if p.stem not in NOT_CHAPTERS and not p.stem.startswith("appendix")]
+
+
+@pytest.mark.parametrize("notebook", _chapters_with_exercises(), ids=lambda p: p.name)
+def test_every_exercise_has_a_hint_and_the_chapter_one_challenge_with_a_rubric(notebook):
+    """Hint before each solution, one open challenge after the exercises, its rubric right after
+    (CONTRIBUTING.md, Exercises)."""
+    import nbformat
+
+    from helpers.teach.exercises import scaffold_problems
+
+    problems = scaffold_problems(nbformat.read(notebook, as_version=4))
+    assert not problems, f"{notebook.name}:\n  " + "\n  ".join(problems)

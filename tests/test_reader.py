@@ -307,6 +307,29 @@ def test_admonitions_dropdowns_math_targets_and_references_render_as_commonmark(
     assert not _leftovers(markdown)
 
 
+def test_hint_and_rubric_fold_and_the_challenge_reads_as_a_block():
+    hint, _ = _convert("```{admonition} Hint\n:class: dropdown hint\n\nLook at *the ink*.\n```")
+    challenge, _ = _convert("```{admonition} Challenge: train on digits\n:class: challenge\n\n"
+                            "Score letters with a digit model.\n```")
+    rubric, _ = _convert("```{admonition} Rubric (for instructors)\n:class: dropdown rubric\n\n"
+                         "- a number\n- a reason\n```")
+    assert hint == [("markdown", "<details>\n<summary>Hint</summary>\n\nLook at *the ink*.\n\n</details>")]
+    assert challenge == [("markdown", "> **Challenge: train on digits**\n>\n> Score letters with a digit model.")]
+    assert rubric == [("markdown", "<details>\n<summary>Rubric (for instructors)</summary>\n\n"
+                                   "- a number\n- a reason\n\n</details>")]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_hints_and_rubrics_stay_folded_in_the_reader_notebook(chapter, readers):
+    from helpers.teach.exercises import admonition_kind
+    source = nbformat.read(chapter, as_version=4)
+    kinds = [admonition_kind(c) for c in source.cells]
+    text = _source_text(readers[chapter.stem])
+    assert text.count("<summary>Hint</summary>") == kinds.count("hint")
+    assert text.count("<summary>Rubric (for instructors)</summary>") == kinds.count("rubric")
+    assert text.count("> **Challenge: ") == kinds.count("challenge")
+
+
 def test_an_admonition_citing_a_number_becomes_one_paragraph():
     [(kind, template)], _ = _convert("```{warning}\nOnly {glue:text}`n:d` images {here}.\n```")
     assert kind == "paragraph"

@@ -30,9 +30,11 @@ import pytest
 
 from helpers.teach.cli import main
 from helpers.teach.course import make_course, student_seed
-from helpers.teach.exercises import (CODE_STUB, NOT_CHAPTERS, exercise_table, find_exercises,
+from helpers.teach.exercises import (CODE_STUB, NOT_CHAPTERS, admonition_kind, exercise_table,
+                                     find_challenges, find_exercises, scaffold_problems,
                                      solution_lines, validate)
-from helpers.teach.student import strip_folder, strip_notebook, student_notebook, write_student_versions
+from helpers.teach.student import (drop_rubrics, strip_folder, strip_notebook, student_notebook,
+                                   write_student_versions)
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -132,8 +134,65 @@ def test_student_version_reads_as_plain_markdown():
     text = sources(student)
     assert "{solution-start}" not in text and "{solution-end}" not in text and "{exercise}" not in text
     assert "**Exercise 2: Thicker strokes**\n\nWrite `thicken(images)`" in text
-    assert len(student.cells) == len(read(FIXTURE).cells) - 6  # two markers per exercise
+    # two markers per exercise and the rubric
+    assert len(student.cells) == len(read(FIXTURE).cells) - 7
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
+
+
+def test_student_version_keeps_hints_and_the_challenge_but_not_the_rubric():
+    instructor = read(FIXTURE)
+    assert [admonition_kind(c) for c in instructor.cells].count("rubric") == 1
+    text = sources(student_notebook(instructor))
+    assert "{admonition}" not in text and "Rubric" not in text and "A change is made" not in text
+    assert text.count("<details>\n<summary>Hint</summary>") == 3
+    assert "Take the maximum of the image" in text  # the hint's words, folded
+    assert "**Challenge: a fixture of your own**\n\nChange the fixture" in text
+
+
+def test_drop_rubrics_keeps_every_other_cell():
+    nb = read(FIXTURE)
+    assert len(drop_rubrics(copy.deepcopy(nb)).cells) == len(nb.cells) - 1
+
+
+def test_fixture_has_a_hint_per_exercise_and_one_challenge_with_its_rubric():
+    nb = read(FIXTURE)
+    assert scaffold_problems(nb) == []
+    assert [len(e.hints) for e in find_exercises(nb)] == [1, 1, 1]
+    [challenge] = find_challenges(nb)
+    assert challenge.title == "a fixture of your own" and challenge.rubric == challenge.cell + 1
+
+
+def _without(nb, kind, first_only=True):
+    nb = copy.deepcopy(nb)
+    found = [i for i, c in enumerate(nb.cells) if admonition_kind(c) == kind]
+    for index in sorted(found[:1] if first_only else found, reverse=True):
+        del nb.cells[index]
+    return nb
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("hint", "exercise 1 (fixture-ex1, cell 4): no hint between the {exercise}"),
+    ("challenge", "expected exactly one challenge"),
+    ("rubric", "is not followed by a rubric"),
+])
+def test_scaffold_check_says_what_is_missing(kind, message):
+    problems = scaffold_problems(_without(read(FIXTURE), kind))
+    assert any(message in p for p in problems), problems
+
+
+def test_scaffold_check_wants_the_challenge_after_the_last_exercise_and_the_rubric_after_it():
+    nb = read(FIXTURE)
+    [challenge] = find_challenges(nb)
+    moved = copy.deepcopy(nb)
+    cells = moved.cells[challenge.cell:challenge.cell + 2]
+    del moved.cells[challenge.cell:challenge.cell + 2]
+    moved.cells[4:4] = cells  # before the first exercise
+    assert any("comes before the last exercise" in p for p in scaffold_problems(moved))
+    swapped = copy.deepcopy(nb)
+    i = challenge.cell
+    swapped.cells[i], swapped.cells[i + 1] = swapped.cells[i + 1], swapped.cells[i]
+    problems = scaffold_problems(swapped)
+    assert any("rubric but follows no challenge" in p for p in problems), problems
 
 
 def test_student_command_writes_every_notebook(tmp_path):
@@ -185,7 +244,7 @@ def _check(cells, n):
     (lambda cells: _answer(cells, 2).metadata.pop("nbgrader"), "no nbgrader solution metadata"),
     (lambda cells: setattr(cells[cells.index(_answer(cells, 3)) - 1], "source", "Solution:"),
      "is not ```{solution-start}"),
-    (lambda cells: setattr(cells[cells.index(_answer(cells, 2)) - 2], "source",
+    (lambda cells: setattr(cells[cells.index(_answer(cells, 2)) - 3], "source",
                            "```{exercise} Thicker strokes\n:label: fixture-thick\n\nWrite it.\n```"),
      "label should be fixture-ex2"),
 ])
@@ -329,6 +388,7 @@ def test_plain_release_keeps_the_book_markup_and_drops_the_solutions(tmp_path):
     release = read(course / "release" / "fixture" / "fixture.ipynb")
     text = sources(release)
     assert "{solution-start} fixture-ex1" in text and "a secret fixture sentence" not in text
+    assert ":class: dropdown hint" in text and "Rubric (for instructors)" not in text
     assert not [line for line in solution_lines(read(FIXTURE)) if line in text]
 
 
@@ -363,8 +423,20 @@ def test_student_seed_is_stable_and_personal():
         student_seed("")
 
 
-def test_exercise_list_has_a_time_per_exercise(capsys):
+def test_exercise_list_has_a_time_per_exercise_and_counts_hints_and_challenges(capsys):
     rows = exercise_table(FIXTURES)
-    assert [(r["kind"], r["minutes"]) for r in rows] == [("predict", 5), ("code", 15), ("code", 15)]
+    assert [(r["kind"], r["minutes"]) for r in rows] == [
+        ("predict", 5), ("code", 15), ("code", 15), ("challenge", 45)]
+    assert [r["hint"] for r in rows] == [True, True, True, False] and rows[-1]["rubric"]
     assert main(["list", str(FIXTURES)]) == 0
-    assert "3 exercises, about 35 minutes" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 exercises, about 35 minutes in all; 3 with a hint" in out
+    assert "1 open challenges, about 45 minutes in all; 1 with a rubric" in out
+    assert "C  challenge" in out and "a fixture of your own  (rubric)" in out
+
+
+def test_check_command_reports_a_missing_hint(tmp_path, capsys):
+    nbformat.write(_without(read(FIXTURE), "hint"), tmp_path / "fixture.ipynb")
+    assert main(["check", str(tmp_path / "fixture.ipynb")]) == 1
+    assert "no hint between" in capsys.readouterr().out
+    assert main(["check", str(FIXTURE)]) == 0

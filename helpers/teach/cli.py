@@ -3,9 +3,9 @@
 python -m helpers.teach student SRC_DIR DEST_DIR   # student notebooks, no solutions
 python -m helpers.teach strip DIR                  # drop outputs before committing
 python -m helpers.teach course COURSE_DIR          # an nbgrader course of the chapters
-python -m helpers.teach list DIR                   # the exercises, with a time estimate
+python -m helpers.teach list DIR                   # exercises and challenges, with times
 python -m helpers.teach seed STUDENT_ID            # a per-student BOOK_SEED
-python -m helpers.teach check NOTEBOOK...          # does a chapter follow the format
+python -m helpers.teach check NOTEBOOK...          # format, hints, challenge and rubric
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .course import make_course, student_seed
-from .exercises import exercise_table, validate
+from .exercises import exercise_table, find_exercises, scaffold_problems, validate
 from .student import strip_folder, write_student_versions
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     course.add_argument(
         "--plain",
         action="store_true",
-        help="release the chapters as they are (keep the solution markers)",
+        help="release the chapters with the book's markup (rubrics still removed)",
     )
     course.add_argument(
         "--profile", default="ci", help="BOOK_PROFILE for autograding (default ci)"
@@ -83,15 +83,31 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "list":
             rows = exercise_table(args.dir)
+            exercises = [r for r in rows if r["kind"] != "challenge"]
+            challenges = [r for r in rows if r["kind"] == "challenge"]
             for row in rows:
+                if row["kind"] == "challenge":
+                    print(
+                        f"{row['chapter']:<18} C  challenge   -  ~{row['minutes']:>2} min"
+                        f"  {row['title']}"
+                        + ("  (rubric)" if row["rubric"] else "  (no rubric)")
+                    )
+                    continue
                 print(
                     f"{row['chapter']:<18} {row['number']}  {row['kind']:<8} "
                     f"{row['points']:>4g} pt  ~{row['minutes']:>2} min  {row['title']}"
                     + ("  (trains a model)" if row["trains"] else "")
+                    + ("" if row["hint"] else "  (no hint)")
                 )
             print(
-                f"{len(rows)} exercises, about {sum(r['minutes'] for r in rows)} "
-                "minutes in all"
+                f"{len(exercises)} exercises, about "
+                f"{sum(r['minutes'] for r in exercises)} minutes in all; "
+                f"{sum(r['hint'] for r in exercises)} with a hint"
+            )
+            print(
+                f"{len(challenges)} open challenges, about "
+                f"{sum(r['minutes'] for r in challenges)} minutes in all; "
+                f"{sum(r['rubric'] for r in challenges)} with a rubric"
             )
         elif args.command == "seed":
             print(student_seed(args.student_id))
@@ -100,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
 
             bad = 0
             for path in args.notebooks:
-                problems = validate(nbformat.read(path, as_version=4), path.stem)
+                nb = nbformat.read(path, as_version=4)
+                problems = validate(nb, path.stem)
+                if find_exercises(nb):  # a chapter: hints, a challenge, a rubric
+                    problems += scaffold_problems(nb)
                 bad += bool(problems)
                 for problem in problems:
                     print(f"{path}: {problem}")

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from .exercises import CODE_STUB, COURSE_ID, TEXT_STUB, chapters_with_exercises
-from .student import tidy_exercises
+from .student import drop_rubrics, tidy_exercises
 
 
 try:  # the nbgrader preprocessor that tidies the book's markers in released notebooks
@@ -24,6 +24,13 @@ if _Base is not None:
 
         def preprocess(self, nb, resources):
             return tidy_exercises(nb), resources
+
+    class DropRubrics(_Base):
+        """nbgrader preprocessor: :func:`drop_rubrics`, for a release that keeps the
+        book's markup (``course --plain``) but not the instructors' rubrics."""
+
+        def preprocess(self, nb, resources):
+            return drop_rubrics(nb), resources
 
 
 NBGRADER_CONFIG = """\
@@ -48,13 +55,22 @@ os.environ.setdefault("BOOK_PROFILE", "{profile}")
 {tidy}"""
 
 TIDY_CONFIG = """
-# Released notebooks drop the book's solution markers and show plain-markdown
-# exercises. Delete these lines to release the chapters exactly as they are; grading
-# works either way.
+# Released notebooks drop the book's solution markers and the instructors' rubrics, and
+# show plain-markdown exercises, hints and challenges. Grading works either way.
 from nbgrader.converters import GenerateAssignment
 from helpers.teach.course import TidyExercises
 
 c.GenerateAssignment.preprocessors = [TidyExercises] + list(
+    GenerateAssignment.class_traits()["preprocessors"].default()
+)
+"""
+
+PLAIN_CONFIG = """
+# Released notebooks keep the book's markup as it is, but not the instructors' rubrics.
+from nbgrader.converters import GenerateAssignment
+from helpers.teach.course import DropRubrics
+
+c.GenerateAssignment.preprocessors = [DropRubrics] + list(
     GenerateAssignment.class_traits()["preprocessors"].default()
 )
 """
@@ -95,7 +111,7 @@ def make_course(
             text_stub=TEXT_STUB,
             timeout=int(timeout),
             profile=profile,
-            tidy=TIDY_CONFIG if tidy else "",
+            tidy=TIDY_CONFIG if tidy else PLAIN_CONFIG,
         )
     )
     written = []

@@ -1,11 +1,15 @@
-"""The book's exercise format, read: where each exercise's question, solution and check
-are, whether a chapter follows the format, and how long its exercises take.
+"""The book's exercise format, read: where each exercise's question, hint, solution and
+check are, whether a chapter follows the format, and how long its exercises take.
 
-Every chapter ends with exercises in one five-cell format (CONTRIBUTING.md): the
-``{exercise}`` directive, a ``{solution-start}`` marker, the answer cell (an nbgrader
-solution cell whose solution sits between ``### BEGIN SOLUTION`` and ``### END
-SOLUTION``), a ``{solution-end}`` marker and the graded check cell
-(``helpers.checks.<chapter>.exercise_N(...)``).
+Every chapter ends with exercises in one format (CONTRIBUTING.md): the ``{exercise}``
+directive, a folded hint (an ``{admonition} Hint`` with ``:class: dropdown hint``), a
+``{solution-start}`` marker, the answer cell (an nbgrader solution cell whose solution sits
+between ``### BEGIN SOLUTION`` and ``### END SOLUTION``), a ``{solution-end}`` marker and
+the graded check cell (``helpers.checks.<chapter>.exercise_N(...)``). Its Exercises
+section ends with one open challenge (``{admonition} Challenge: …``, ``:class:
+challenge``), which no check grades, followed by a rubric for instructors
+(``{admonition} Rubric (for instructors)``, ``:class: dropdown rubric``), which student
+versions drop.
 """
 
 from __future__ import annotations
@@ -37,12 +41,21 @@ EXERCISE_RE = re.compile(
 SOLUTION_START_RE = re.compile(_FENCE + r"\{solution-start\}[ \t]+(?P<label>\S+)")
 SOLUTION_END_RE = re.compile(_FENCE + r"\{solution-end\}")
 LABEL_RE = re.compile(r"^:label:[ \t]*(\S+)[ \t]*$", re.M)
+#: An ``{admonition}`` directive with its title, its ``:class:`` list and its body.
+ADMONITION_RE = re.compile(
+    _FENCE
+    + r"\{admonition\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)\n(?P=fence)[ \t]*$",
+    re.S | re.M,
+)
+CLASS_RE = re.compile(r"^:class:[ \t]*(?P<classes>[^\n]*)$", re.M)
 CHECK_RE = re.compile(
     r"helpers\.checks\.(?P<module>\w+)\.exercise_(?P<number>\d+)\s*\("
 )
 #: Rough minutes a reader needs, by kind of exercise: reading, thinking and writing,
 #: plus a few minutes of training (laptop profile) when the solution trains a model.
 MINUTES = {"predict": 5, "code": 15, "written": 10, "training": 10}
+#: Rough minutes for a chapter's open challenge: a small experiment and a paragraph.
+CHALLENGE_MINUTES = 45
 
 
 # --------------------------------------------------------------------------------------
@@ -67,6 +80,28 @@ def is_check_cell(cell) -> bool:
     return bool(meta.get("grade")) and not meta.get("solution")
 
 
+def admonition_kind(cell) -> str | None:
+    """``"hint"``, ``"challenge"`` or ``"rubric"`` for a markdown cell that holds one of
+    the exercise section's admonitions (by its ``:class:``), else ``None``."""
+    if cell.get("cell_type") != "markdown":
+        return None
+    match = ADMONITION_RE.search(_source(cell))
+    if not match:
+        return None
+    classes = CLASS_RE.search(match["body"])
+    names = set(classes["classes"].split()) if classes else set()
+    for kind in ("hint", "challenge", "rubric"):
+        if kind in names:
+            return kind
+    return None
+
+
+def admonition_title(cell) -> str:
+    """The title of a cell's ``{admonition}`` ("Challenge: …" for a challenge)."""
+    match = ADMONITION_RE.search(_source(cell))
+    return match["title"].strip() if match else ""
+
+
 @dataclass
 class Exercise:
     """One exercise: where its five cells are, and what they say."""
@@ -78,6 +113,7 @@ class Exercise:
     answers: list[int] = field(default_factory=list)  #: nbgrader solution cells inside
     #: any other cell inside (a violation)
     others: list[int] = field(default_factory=list)
+    hints: list[int] = field(default_factory=list)  #: hint cells before the solution
     end: int | None = None  #: ``{solution-end}``
     check: int | None = None  #: the graded check cell right after the end marker
     kind: str = "code"  #: "predict", "code" or "written"
@@ -102,6 +138,9 @@ def find_exercises(nb) -> list[Exercise]:
         )
         exercises.append(exercise)
         following = index + 1
+        while following < len(cells) and admonition_kind(cells[following]) == "hint":
+            exercise.hints.append(following)
+            following += 1
         if following < len(cells) and cells[following]["cell_type"] == "markdown":
             start = SOLUTION_START_RE.search(_source(cells[following]))
             if start and start["label"] == exercise.label:
@@ -141,6 +180,95 @@ def find_exercises(nb) -> list[Exercise]:
         else:
             exercise.kind = "predict" if exercise.answers else "code"
     return exercises
+
+
+@dataclass
+class Challenge:
+    """A chapter's open challenge: no check grades it; its rubric is for instructors."""
+
+    title: str
+    cell: int  #: index of the challenge cell
+    rubric: int | None = None  #: index of the rubric cell right after it
+
+
+def find_challenges(nb) -> list[Challenge]:
+    """The challenges of a notebook, each with the rubric cell that follows it."""
+    cells = nb["cells"]
+    found = []
+    for index, cell in enumerate(cells):
+        if admonition_kind(cell) != "challenge":
+            continue
+        title = admonition_title(cell)
+        challenge = Challenge(title.split(":", 1)[-1].strip(), index)
+        if index + 1 < len(cells) and admonition_kind(cells[index + 1]) == "rubric":
+            challenge.rubric = index + 1
+        found.append(challenge)
+    return found
+
+
+def scaffold_problems(nb) -> list[str]:
+    """What a chapter's exercise section lacks around its exercises: a folded hint
+    before every solution, and exactly one open challenge, after the last exercise,
+    followed by its rubric. An empty list when nothing is missing.
+
+    Kept apart from :func:`validate`: nbgrader needs none of it, and a chapter whose
+    hints are still being written stays gradable.
+    """
+    cells = nb["cells"]
+    problems = []
+    exercises = find_exercises(nb)
+    attached = {hint for ex in exercises for hint in ex.hints}
+    for number, ex in enumerate(exercises, start=1):
+        name = f"exercise {number} ({ex.label or 'no label'}, cell {ex.question})"
+        if not ex.hints:
+            problems.append(
+                f"{name}: no hint between the {{exercise}} and its {{solution-start}} "
+                "(```{admonition} Hint with :class: dropdown hint)"
+            )
+        for hint in ex.hints:
+            classes = CLASS_RE.search(ADMONITION_RE.search(_source(cells[hint]))["body"])
+            if "dropdown" not in classes["classes"].split():
+                problems.append(f"{name}: hint cell {hint} is not folded (dropdown)")
+    challenges = find_challenges(nb)
+    if len(challenges) != 1:
+        problems.append(
+            f"expected exactly one challenge (```{{admonition}} Challenge: <title> with "
+            f":class: challenge), found {len(challenges)}"
+        )
+    last_check = max((ex.check or ex.question for ex in exercises), default=-1)
+    rubrics = set()
+    for challenge in challenges:
+        if not admonition_title(cells[challenge.cell]).startswith("Challenge:"):
+            problems.append(
+                f"challenge cell {challenge.cell}: its title should start with "
+                "'Challenge:'"
+            )
+        if challenge.cell < last_check:
+            problems.append(
+                f"challenge cell {challenge.cell} comes before the last exercise; it "
+                "ends the Exercises section"
+            )
+        if challenge.rubric is None:
+            problems.append(
+                f"challenge {challenge.title!r} (cell {challenge.cell}) is not followed "
+                "by a rubric (```{admonition} Rubric (for instructors) with :class: "
+                "dropdown rubric)"
+            )
+        else:
+            rubrics.add(challenge.rubric)
+    for index, cell in enumerate(cells):
+        kind = admonition_kind(cell)
+        if kind == "hint" and index not in attached:
+            problems.append(
+                f"cell {index} is a hint but sits right before no {{solution-start}}"
+            )
+        if kind == "rubric" and index not in rubrics:
+            problems.append(f"cell {index} is a rubric but follows no challenge")
+        if kind == "rubric" and "dropdown" not in (
+            CLASS_RE.search(ADMONITION_RE.search(_source(cell))["body"])["classes"]
+        ).split():
+            problems.append(f"rubric cell {index} is not folded (dropdown)")
+    return problems
 
 
 def solution_regions(text: str) -> list[str]:
@@ -252,7 +380,8 @@ def validate(nb, chapter: str) -> list[str]:
             problems.append(f"{name}: label should be {chapter}-ex{number}")
         if ex.start is None:
             problems.append(
-                f"{name}: the next cell is not ```{{solution-start}} {ex.label}"
+                f"{name}: the next cell (after any hint) is not "
+                f"```{{solution-start}} {ex.label}"
             )
             continue
         if ex.end is None:
@@ -384,7 +513,8 @@ def chapters_with_exercises(book: Path) -> list[Path]:
 
 def exercise_table(book: Path) -> list[dict]:
     """One row per exercise of the book: chapter, label, title, kind, points,
-    minutes."""
+    minutes, whether it has a hint; then one row per open challenge (kind
+    ``"challenge"``, no points, whether it has a rubric)."""
     import nbformat
 
     rows = []
@@ -406,6 +536,22 @@ def exercise_table(book: Path) -> list[dict]:
                     points=ex.points,
                     trains=trains,
                     minutes=MINUTES[ex.kind] + (MINUTES["training"] if trains else 0),
+                    hint=bool(ex.hints),
+                )
+            )
+        for challenge in find_challenges(nb):
+            rows.append(
+                dict(
+                    chapter=path.stem,
+                    number="C",
+                    label="",
+                    title=challenge.title,
+                    kind="challenge",
+                    points=0.0,
+                    trains=False,
+                    minutes=CHALLENGE_MINUTES,
+                    hint=False,
+                    rubric=challenge.rubric is not None,
                 )
             )
     return rows

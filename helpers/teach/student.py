@@ -3,8 +3,9 @@
 The student version is made with nbgrader's own preprocessors (``ClearSolutions`` with
 the book's stub, ``ClearOutput``), so ``make student`` and ``nbgrader
 generate_assignment`` remove exactly the same text. In both, the book's solution markers
-are dropped and each exercise directive becomes plain markdown, which reads better in
-Jupyter than raw MyST.
+are dropped, the instructors' rubrics are removed, and each exercise, hint and challenge
+becomes plain markdown (the hint folded in ``<details>``), which reads better in Jupyter
+than raw MyST.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ import re
 import shutil
 from pathlib import Path
 
-from .exercises import CODE_STUB, EXERCISE_RE, TEXT_STUB, _source, find_exercises
+from .exercises import (
+    ADMONITION_RE,
+    CODE_STUB,
+    EXERCISE_RE,
+    TEXT_STUB,
+    _source,
+    admonition_kind,
+    find_exercises,
+)
 
 
 def _plain_exercise(text: str, number: int) -> str:
@@ -34,9 +43,34 @@ def _plain_exercise(text: str, number: int) -> str:
     return EXERCISE_RE.sub(replace, text, count=1)
 
 
+def _plain_admonition(text: str, kind: str) -> str:
+    """A hint as ``<details><summary>Hint</summary>…</details>`` (folded in Jupyter too);
+    a challenge as **Challenge: title** and its text."""
+
+    def replace(match):
+        body = "\n".join(
+            line
+            for line in match["body"].split("\n")
+            if not re.match(r"^:[\w-]+:", line)
+        ).strip("\n")
+        title = match["title"].strip()
+        if kind == "hint":
+            return f"<details>\n<summary>{title or 'Hint'}</summary>\n\n{body}\n\n</details>"
+        return f"**{title}**\n\n{body}"
+
+    return ADMONITION_RE.sub(replace, text, count=1)
+
+
+def drop_rubrics(nb):
+    """Remove the instructors' rubric cells (``:class: dropdown rubric``): students
+    get the challenge, not how it is marked. Changes and returns ``nb``."""
+    nb["cells"] = [cell for cell in nb["cells"] if admonition_kind(cell) != "rubric"]
+    return nb
+
+
 def tidy_exercises(nb):
-    """Drop the solution markers (and anything but the answer between them); plain
-    exercises.
+    """Drop the solution markers (and anything but the answer between them) and the
+    rubrics; plain exercises, hints and challenges.
 
     Works on a copy-free basis: the notebook passed in is changed and returned.
     """
@@ -47,6 +81,12 @@ def tidy_exercises(nb):
         cell["source"] = _plain_exercise(_source(cell), number)
         if ex.start is not None and ex.end is not None:
             drop |= {ex.start, ex.end, *ex.others}
+    for index, cell in enumerate(nb["cells"]):
+        kind = admonition_kind(cell)
+        if kind == "rubric":
+            drop.add(index)
+        elif kind in ("hint", "challenge"):
+            cell["source"] = _plain_admonition(_source(cell), kind)
     nb["cells"] = [cell for index, cell in enumerate(nb["cells"]) if index not in drop]
     return nb
 
