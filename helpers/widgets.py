@@ -11,7 +11,13 @@ combination of knob values), so the same frames serve two audiences:
   embedded PNGs. It needs no CDN and works from ``file://``.
 
 Both live in one display bundle; Jupyter front ends pick the widget, the book's build is
-told (in ``_config.yml``) to pick the HTML.
+told (in ``_config.yml``) to pick the HTML. When a chapter runs for the book
+(``$BOOK_BUILD`` set) the bundle holds the HTML twin alone: the widget would be dropped
+from the page anyway, but its saved state (~40 kB an explorer) would not.
+
+Frames are what makes a page heavy, so the HTML twin stores each one as a palette PNG
+(:func:`compact_png`: at most 256 colours, grey frames in grey levels), about a third of
+matplotlib's RGBA PNG and the same to the eye, and stores the first frame only once.
 """
 
 from __future__ import annotations
@@ -21,14 +27,51 @@ import html
 import io
 import itertools
 import json
+import os
 import uuid
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-#: Most frames one explorer may precompute: beyond this the page gets heavy (~20 kB a
-#: frame).
+#: Most frames one explorer may precompute: beyond this the page gets heavy (~7 kB a
+#: frame once compacted).
 MAX_FRAMES = 120
+
+#: Colours kept in a frame of the static twin (matplotlib's antialiased text and lines
+#: need far fewer; a grey picture keeps up to this many grey levels).
+PALETTE_COLOURS = 256
+
+
+def compact_png(png: bytes, colours: int = PALETTE_COLOURS) -> bytes:
+    """The same picture as a palette PNG of at most ``colours`` colours (Pillow).
+
+    Why: matplotlib writes 32-bit RGBA PNGs, and a page with a few explorers then weighs
+    1 MB. The figures are opaque and hold a few hundred distinct colours (grey images,
+    antialiased text), so an adaptive palette keeps each pixel within a couple of levels
+    of the original (mean difference ~1.5 of 255, invisible) in about a third of the
+    bytes. A frame with transparency, or that would not get smaller, is returned as is.
+    """
+    from PIL import Image
+
+    colours = int(colours)
+    if not 2 <= colours <= 256:
+        raise ValueError(f"colours must be between 2 and 256, got {colours}")
+    picture = Image.open(io.BytesIO(png))
+    if picture.mode in ("RGBA", "LA") and picture.getextrema()[-1][0] < 255:
+        return png  # transparent pixels: a palette would lose the alpha
+    rgb = picture.convert("RGB")
+    palette = rgb.quantize(
+        colours, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", optimize=True)
+    smaller = buffer.getvalue()
+    return smaller if len(smaller) < len(png) else png
+
+
+def _for_the_book() -> bool:
+    """True when the chapter runs for the built book, which shows the HTML twin only."""
+    return bool(os.environ.get("BOOK_BUILD"))
 
 
 def figure_to_png(figure, dpi: int = 80) -> bytes:
@@ -108,7 +151,9 @@ class Explorer:
         sources = {
             "|".join(str(i) for i in idx): "data:image/png;base64,"
             + base64.b64encode(
-                self.frames[tuple(self.knobs[n][i] for n, i in zip(names, idx))]
+                compact_png(
+                    self.frames[tuple(self.knobs[n][i] for n, i in zip(names, idx))]
+                )
             ).decode()
             for idx in itertools.product(*(range(len(self.knobs[n])) for n in names))
         }
@@ -136,13 +181,16 @@ class Explorer:
             )
             for key in sources
         }
+        # the first frame is in the <img> already; the script reads it from there
+        later = {key: source for key, source in sources.items() if key != first}
         script = (
             "(function(){"
             f"var root=document.getElementById({json.dumps(uid)});"
-            f"var frames={json.dumps(sources)};var alts={json.dumps(alts)};"
+            f"var frames={json.dumps(later)};var alts={json.dumps(alts)};"
             f"var labels={json.dumps([labels[n] for n in names])};"
             "var inputs=root.querySelectorAll('input[type=range]');"
             "var img=root.querySelector('img');"
+            f"frames[{json.dumps(first)}]=img.src;"
             "function show(){var key=[];"
             "inputs.forEach(function(el,k){key.push(el.value);"
             "var text=labels[k][+el.value];"
@@ -172,6 +220,8 @@ class Explorer:
             ),
             "text/html": self.html(),
         }
+        if _for_the_book():
+            return bundle
         try:
             widget_bundle = self.widget()._repr_mimebundle_()
         except Exception:  # no ipywidgets or no kernel comm: the static twin is enough

@@ -3,7 +3,8 @@
 Every page is served from 127.0.0.1 and every request to any other host is blocked and counted
 as a failure: a page passes only when it needs nothing from a CDN. Also checked: math is typeset
 by the bundled MathJax, every static slider changes its picture, search works, and axe-core finds
-no WCAG 2 A/AA violations. Per-page counts go to ``_build/browser-report.json``.
+no WCAG 2 A/AA violations, and no page weighs more than 500 kB. Per-page counts and sizes go to
+``_build/browser-report.json``.
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = [entry + ".html" for entry in toc_files()]
+#: Most bytes one page's HTML may weigh: the static sliders' frames are embedded in it, and a
+#: reader on a slow connection waits for all of them before the page is usable.
+MAX_PAGE_BYTES = 500_000
 REPORT: dict[str, dict] = {}
 
 
@@ -110,6 +114,16 @@ def test_page_loads_with_no_failed_request_or_console_error(site, browser, path)
         assert not watch.errors, f"{path} logged console errors: {watch.errors[:5]}"
     finally:
         watch.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_weighs_at_most_500_kb(built_book, path):
+    size = (built_book / path).stat().st_size
+    REPORT.setdefault(path, {}).update(page_bytes=size)
+    print(f"{path}: {size / 1000:.0f} kB")
+    assert size <= MAX_PAGE_BYTES, (
+        f"{path} weighs {size / 1000:.0f} kB, more than {MAX_PAGE_BYTES / 1000:.0f} kB: "
+        "fewer or smaller slider frames (helpers.widgets)")
 
 
 @pytest.mark.parametrize("path", PAGES)
