@@ -10,13 +10,17 @@
 #   make student — student notebooks (solutions removed) in student/
 #   make clean-notebooks — strip the chapters' outputs before committing
 #   make clean  — remove _build and student/
+#   make backends — every chapter on Keras's JAX and PyTorch backends (venvs .venv-jax, .venv-torch)
+#   make test-backend BACKEND=jax — the same for one backend
+#   make full-gpu BACKEND=jax — every chapter in the full profile on a GPU, against its targets
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html/index.html
 
-.PHONY: book test check smoke pdf reader colab student serve setup clean clean-notebooks
+.PHONY: book test check smoke pdf reader colab student serve setup clean clean-notebooks \
+	backends test-backend full-gpu
 
 setup: $(STAMP)
 
@@ -24,7 +28,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[book,test]"
+	$(BIN)/python -m pip install --quiet -e ".[tensorflow,book,test]"
 	@touch $@
 
 # Strict: a warning fails the build. A failed build leaves no pages behind to be mistaken for a
@@ -87,3 +91,42 @@ clean:
 # Strip outputs from the chapters before committing (cells marked keep_output stay).
 clean-notebooks: $(STAMP)
 	$(BIN)/python -m helpers.teach strip book
+
+# The other Keras backends. Each has its own venv (.venv-jax, .venv-torch) installed from the
+# project's extras, without TensorFlow; every chapter runs in the ci profile (BOOK_PROFILE
+# overrides), one at a time, with every hidden lesson assert checked and any stderr output
+# counted as a failure (as the strict build does). Per-chapter seconds and the glued numbers
+# go to _build/backends/<backend>/ (tests/benchmarks/run_chapters.py).
+BACKEND ?= jax
+BACKENDS := jax torch
+# PyPI's Linux torch is the CUDA build; the CPU build comes from PyTorch's own index.
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
+NICE ?= nice -n 10
+
+.venv-%/.installed: pyproject.toml
+	@test -x .venv-$*/bin/python || $(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	$(if $(filter torch,$*),.venv-$*/bin/python -m pip install --quiet "torch>=2.13" --index-url $(TORCH_CPU_INDEX))
+	.venv-$*/bin/python -m pip install --quiet -e ".[$*,test]"
+	@touch $@
+
+test-backend: .venv-$(BACKEND)/.installed
+	KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=$${BOOK_PROFILE:-ci} BOOK_BUILD=1 \
+	  $(NICE) .venv-$(BACKEND)/bin/python tests/benchmarks/run_chapters.py \
+	  --out _build/backends/$(BACKEND) $(CHAPTERS)
+
+backends:
+	@began=$$(date +%s); \
+	for backend in $(BACKENDS); do $(MAKE) --no-print-directory test-backend BACKEND=$$backend || exit 1; done; \
+	.venv-jax/bin/python tests/benchmarks/run_chapters.py --compare \
+	  $(foreach b,$(BACKENDS),_build/backends/$(b)/results.json); \
+	echo "make backends took $$(( $$(date +%s) - began )) s"
+
+# On a GPU machine: every chapter in the full profile on JAX or PyTorch, with per-chapter
+# minutes and the full-profile numbers against the chapters' targets. BACKEND=torch for PyTorch
+# (give TORCH_CPU_INDEX a CUDA index, e.g. https://download.pytorch.org/whl/cu126, or install
+# torch into .venv-torch first); for JAX, install "jax[cuda12]" into .venv-jax first.
+full-gpu: .venv-$(BACKEND)/.installed
+	KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=full BOOK_BUILD=1 \
+	  .venv-$(BACKEND)/bin/python tests/benchmarks/run_chapters.py --targets \
+	  --out _build/full-gpu/$(BACKEND) $(CHAPTERS)

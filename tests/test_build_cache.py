@@ -91,3 +91,19 @@ def test_the_key_reads_the_environment(monkeypatch):
     assert cache.execution_key(cache.execution_facts()) != cache.execution_key(ci)
     monkeypatch.setenv("KERAS_BACKEND", "jax")  # not imported: only the recorded variable moves
     assert cache.execution_facts()["environment"]["KERAS_BACKEND"] == "jax"
+
+
+
+def test_switching_the_keras_backend_switches_the_key(monkeypatch):
+    """The backend Keras actually loaded is in the key, so a chapter executed on TensorFlow
+    is never reused for a JAX or PyTorch build (keras.backend.backend() is what a chapter's
+    setup cell prints; it is stubbed here, as no other backend need be installed)."""
+    import keras
+
+    monkeypatch.setenv("BOOK_PROFILE", "ci")
+    keys = {}
+    for backend in ("tensorflow", "jax", "torch"):
+        monkeypatch.setattr(keras.backend, "backend", lambda backend=backend: backend)
+        keys[backend] = cache.execution_key()
+        assert keys[backend].startswith(f"ci-{backend}-"), keys[backend]
+    assert len({key.split("-")[-1] for key in keys.values()}) == 3, keys

@@ -118,7 +118,14 @@ def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject():
     # Besides the runtime, environment.yml may carry tools of the `book` extra (Binder builds
     # the book from it), but nothing that pyproject.toml does not name.
     book = {_requirement_name(d) for d in project["optional-dependencies"]["book"]}
-    runtime_extra = listed - wanted - book
+    # One Keras backend, the default one, as pyproject.toml's `tensorflow` extra bounds it.
+    backend = project["optional-dependencies"]["tensorflow"]
+    assert {_requirement_name(d) for d in backend} <= listed, "environment.yml has no backend"
+    pip = next(e for e in environment["dependencies"] if isinstance(e, dict))["pip"]
+    assert set(backend) <= set(pip), f"environment.yml's TensorFlow is not {backend}"
+    backends = {_requirement_name(d) for extra in ("tensorflow", "jax", "torch")
+                for d in project["optional-dependencies"][extra]}
+    runtime_extra = listed - wanted - book - backends
     assert not runtime_extra, f"environment.yml lists {sorted(runtime_extra)} that pyproject.toml does not"
     assert {"jupyter-book", "sphinxcontrib-bibtex"} <= listed, "environment.yml cannot build the book"
 

@@ -102,8 +102,9 @@ class Dataset:
     (N,), indices into ``class_names``. ``attributes``: name -> array of length N
     (glyphs only: ``letter`` 0-9, ``family`` index into :data:`FAMILIES`, ``bold`` 0/1,
     ``italic`` 0/1, ``font`` file name); empty for the other sets. ``source``: what was
-    actually loaded. Arrays are read-only, so the in-process cache cannot be changed by
-    accident (``images.copy()`` gives a writable copy).
+    actually loaded. The arrays are the caller's own writable copies: Keras's PyTorch
+    backend warns on stderr about every read-only NumPy array it is given (keras
+    #19024), and that warning fails the strict build and nbgrader.
     """
 
     images: np.ndarray
@@ -549,7 +550,8 @@ def load_dataset(
     ``split`` is "train", "validation" or "test": fixed and disjoint (they never depend
     on ``seed``). ``n`` takes the first ``n`` images of a shuffle of the split seeded by
     ``seed``; ``None`` gives the whole split. Loaded sets are cached in the process, so
-    calling this again is cheap; the arrays returned are read-only.
+    calling this again is cheap. The cache's arrays are read-only, so nothing can change
+    them by accident; the arrays returned are writable copies, the caller's to change.
     """
     if not isinstance(name, str) or name.lower() not in DATASETS:
         raise ValueError(
@@ -560,23 +562,26 @@ def load_dataset(
             f"unknown split {split!r}; valid splits are {', '.join(SPLITS)}"
         )
     whole = _load_split(name.lower(), split)
-    if n is None:  # fresh containers around the cached read-only arrays
+    if n is None:  # fresh containers and writable copies of the cached arrays
         return dataclasses.replace(
             whole,
+            images=whole.images.copy(),
+            labels=whole.labels.copy(),
             class_names=list(whole.class_names),
-            attributes=dict(whole.attributes),
+            attributes={k: v.copy() for k, v in whole.attributes.items()},
         )
     available = len(whole)
     n = whole_number(
         n, f"n (at most the size of the {split} split of {name})", maximum=available
     )
     index = np.random.default_rng(seed).permutation(available)[:n]
+    # indexing with an array copies: the caller gets writable arrays of its own
     return dataclasses.replace(
         whole,
-        images=_read_only(whole.images[index]),
-        labels=_read_only(whole.labels[index]),
+        images=whole.images[index],
+        labels=whole.labels[index],
         class_names=list(whole.class_names),
-        attributes={k: _read_only(v[index]) for k, v in whole.attributes.items()},
+        attributes={k: v[index] for k, v in whole.attributes.items()},
     )
 
 
