@@ -25,7 +25,7 @@ def test_solutions_pass(passes):
     passes(checks.exercise_1, " Middle ")
     passes(checks.exercise_2, pca_reconstruct)
     passes(checks.exercise_3, max_principal_angle)
-    passes(checks.exercise_4, "the same")
+    passes(checks.exercise_4, "worse")
 
 
 def test_keeping_the_chapters_answer_is_explained():
@@ -93,6 +93,9 @@ def test_crashing_answer_is_incorrect_not_a_traceback():
         checks.exercise_3(crashes)
 
 
-def test_rotation_wrong_answer():
-    with pytest.raises(ExerciseIncorrect, match="RᵀR|Rᵀ R"):
-        checks.exercise_4("worse")
+@pytest.mark.parametrize("answer", ["the same", "better"])
+def test_rotation_before_the_relu_wrong_answers_hint_without_the_answer(answer):
+    with pytest.raises(ExerciseIncorrect) as failed:
+        checks.exercise_4(answer)
+    assert "worse" not in str(failed.value).lower()
+    assert "ReLU" in str(failed.value)

@@ -174,22 +174,31 @@ def exercise_3(max_principal_angle) -> Passed:
 
 
 def exercise_4(rotated_reconstructions) -> Passed:
-    """Rotating the code of a linear autoencoder leaves its reconstructions
-    unchanged."""
+    """Rotating the dense encoder's hidden values *before* their ReLU (and undoing it
+    in the next layer's weights) changes what the ReLU lets through: worse
+    reconstructions."""
     answer = choice(
         EX4,
         rotated_reconstructions,
         ("better", "worse", "the same"),
         "rotated_reconstructions",
     )
-    if answer != "the same":
+    if answer == "the same":
         raise ExerciseIncorrect(
             EX4,
-            f"the reconstructions are not {answer}.",
-            "write out W_dec Rᵀ · R W_enc: what is Rᵀ R for a rotation?",
+            "Rᵀ undoes R only if nothing acts on the values between them.",
+            "here the ReLU stands between R and Rᵀ: is relu(R h) equal to R relu(h)?",
+        )
+    if answer == "better":
+        raise ExerciseIncorrect(
+            EX4,
+            "training already chose these weights to make the error small.",
+            "does a random rotation of pre-activations keep each unit's ReLU doing "
+            "what training taught it?",
         )
     return passed(
         EX4,
-        "right: RᵀR = I, so the product of decoder and encoder does not change. "
-        "That is why the linear AE finds PCA's subspace but not PCA's axes.",
+        "right: the ReLU acts on each value on its own, so relu(R h) ≠ R relu(h) and "
+        "Rᵀ no longer undoes R. Only the code, which no activation follows before the "
+        "decoder's first matrix, can be rotated for free.",
     )
