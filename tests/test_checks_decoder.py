@@ -26,7 +26,7 @@ def test_solutions_pass(passes):
 
 
 def test_average_code_is_not_average_image():
-    with pytest.raises(ExerciseIncorrect, match="nonlinear"):
+    with pytest.raises(ExerciseIncorrect, match="for which kind of function"):
         checks.exercise_1(True)
     with pytest.raises(ExerciseIncorrect, match="True or False"):
         checks.exercise_1("no")

@@ -21,10 +21,9 @@ def exercise_1(same_as_average_image) -> Passed:
     if value:
         raise ExerciseIncorrect(
             EX1,
-            "decoding the average code does not give the average image.",
-            "the decoder has ReLU and sigmoid layers; "
-            "is g((a + b) / 2) equal to (g(a) + g(b)) / 2 "
-            "for a nonlinear g? Run both and look.",
+            "not what the decoder does.",
+            "the decoder has ReLU and sigmoid layers; for which kind of function g "
+            "is g((a + b) / 2) always (g(a) + g(b)) / 2? Run both and look.",
         )
     return passed(
         EX1,
