@@ -16,7 +16,7 @@ def test_exercise_1_inverted_ratio_is_explained():
 
 
 def test_exercise_1_seed_ratio_is_wrong():
-    with pytest.raises(ExerciseIncorrect, match="784"):
+    with pytest.raises(ExerciseIncorrect, match="height × width × channels"):
         checks.exercise_1(8.0)
 
 

@@ -19,15 +19,16 @@ def exercise_1(ratio) -> Passed:
     if abs(value - 16.0) < 1e-6:
         raise ExerciseIncorrect(
             EX1,
-            "16 is input / code per channel… you divided the wrong way round.",
-            "ratio = code size / input size = (7·7·16) / (28·28).",
+            "that is input size / code size: the fraction the wrong way round.",
+            "ratio = code size / input size.",
         )
     if abs(value - 1.0) > 1e-6:
         raise ExerciseIncorrect(
             EX1,
-            f"ratio = {value:g}, but the code has 7·7·16 = 784 numbers "
-            f"and the input 28·28 = 784 pixels.",
-            "multiply height, width and channels of the code, then divide by 784.",
+            f"ratio = {value:g} is not the code's count of numbers divided by the "
+            "input's.",
+            "count the code's numbers as height × width × channels, and the input's "
+            "as 28 × 28 × 1.",
         )
     return passed(
         EX1,
