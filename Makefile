@@ -12,6 +12,7 @@
 #   make clean  — remove _build and student/
 #   make backends — every chapter on Keras's JAX and PyTorch backends (venvs .venv-jax, .venv-torch)
 #   make test-backend BACKEND=jax — the same for one backend
+#   make build-backend BACKEND=jax — the strict build from that run's chapters
 #   make full-gpu BACKEND=jax — every chapter in the full profile on a GPU, against its targets
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,7 +21,7 @@ STAMP := $(VENV)/.installed
 HTML := _build/html/index.html
 
 .PHONY: book test check smoke pdf reader colab student serve setup clean clean-notebooks \
-	backends test-backend full-gpu
+	backends test-backend build-backend full-gpu
 
 setup: $(STAMP)
 
@@ -121,6 +122,20 @@ backends:
 	.venv-jax/bin/python tests/benchmarks/run_chapters.py --compare \
 	  $(foreach b,$(BACKENDS),_build/backends/$(b)/results.json); \
 	echo "make backends took $$(( $$(date +%s) - began )) s"
+
+# The strict build (-W) on a backend, into _build/backends/<backend>/book, from the chapters
+# `make test-backend` executed there (cached under the build's execution key); a chapter not
+# passed there, or changed since, is executed again by the build.
+build-backend: .venv-$(BACKEND)/.installed
+	KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=$${BOOK_PROFILE:-ci} BOOK_BUILD=1 \
+	  .venv-$(BACKEND)/bin/python tests/benchmarks/run_chapters.py \
+	  --cache-for-build _build/backends/$(BACKEND) --build-dir _build/backends/$(BACKEND)/book/_build
+	@KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=$${BOOK_PROFILE:-ci} BOOK_BUILD=1 \
+	  $(NICE) .venv-$(BACKEND)/bin/jupyter-book build . -W --keep-going \
+	  --path-output _build/backends/$(BACKEND)/book || \
+	  { rm -rf _build/backends/$(BACKEND)/book/_build/html; \
+	    echo "The build failed on $(BACKEND); no pages were kept."; exit 1; }
+	@echo "Built on $(BACKEND): _build/backends/$(BACKEND)/book/_build/html/index.html"
 
 # On a GPU machine: every chapter in the full profile on JAX or PyTorch, with per-chapter
 # minutes and the full-profile numbers against the chapters' targets. BACKEND=torch for PyTorch

@@ -279,3 +279,19 @@ def test_gpu_book_run_picks_the_newest_run_that_still_has_the_book(tmp_path):
     env = _fake_gh(tmp_path, runs="333\\n", artifacts={"333": ""})
     none = subprocess.run(["bash", str(script), "abc123"], env=env, capture_output=True, text=True)
     assert (none.returncode, none.stdout) == (0, ""), none.stderr
+
+
+def test_backends_workflow_runs_every_chapter_on_jax_and_torch_on_each_push_to_main():
+    backends = _workflow("backends.yml")
+    assert backends["on"]["push"]["branches"] == ["main"]
+    assert backends["permissions"] == {"contents": "read"}
+    job = backends["jobs"]["chapters"]
+    assert job["strategy"]["matrix"]["backend"] == ["jax", "torch"]
+    assert job["env"]["KERAS_BACKEND"] == "${{ matrix.backend }}" and job["env"]["BOOK_PROFILE"] == "ci"
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "make test-backend BACKEND=${{ matrix.backend }} NICE=" in runs
+    assert "make build-backend BACKEND=jax NICE=" in runs
+    # the same make targets a developer runs, installed from the project's extras
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'pip install --quiet -e ".[$*,test]"' in makefile
+    assert "download.pytorch.org/whl/cpu" in makefile

@@ -209,6 +209,39 @@ def compare(paths: list[Path], tolerance: float) -> None:
                 print(f"  {chapter}.{key}: {shown}")
 
 
+def cache_for_build(folder: Path, build_dir: Path) -> list[str]:
+    """Put the chapters a run in ``folder`` passed into the book's jupyter-cache, under
+    the execution key the build computes in this environment (as tests/conftest.py does
+    for nbval's runs), so that ``jupyter-book build`` renders them instead of executing
+    them again. A chapter whose code changed since is executed again by the build."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    sys.path.insert(0, str(ROOT))
+    from helpers.book.cache import cache_dir
+
+    results = json.loads((folder / "results.json").read_text())
+    if results["backend"] != os.environ.get("KERAS_BACKEND", "tensorflow"):
+        raise SystemExit(
+            f"{folder} ran on {results['backend']}: set KERAS_BACKEND to that backend"
+        )
+    # the build's _build folder: jupyter-book --path-output OUT builds into OUT/_build
+    cache = get_cache(str(cache_dir(build_dir)))
+    cached = []
+    for chapter in results["chapters"]:
+        if not chapter["passed"]:
+            continue
+        notebook = nbformat.read(folder / f"{chapter['chapter']}.ipynb", as_version=4)
+        source = BOOK / f"{chapter['chapter']}.ipynb"
+        cache.cache_notebook_bundle(
+            CacheBundleIn(notebook, str(source)), check_validity=False, overwrite=True
+        )
+        cached.append(chapter["chapter"])
+    print(f"cached for the build: {', '.join(cached)}")
+    return cached
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -219,7 +252,12 @@ def main(argv=None) -> int:
     parser.add_argument("--targets", action="store_true", help="check the full targets")
     parser.add_argument("--compare", nargs="+", type=Path, metavar="RESULTS_JSON")
     parser.add_argument("--tolerance", type=float, default=0.02)
+    parser.add_argument("--cache-for-build", type=Path, metavar="RUN_FOLDER")
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "_build")
     args = parser.parse_args(argv)
+    if args.cache_for_build:
+        cache_for_build(args.cache_for_build, args.build_dir)
+        return 0
     if args.compare:
         compare(args.compare, args.tolerance)
         return 0
