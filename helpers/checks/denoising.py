@@ -22,14 +22,45 @@ EX3 = "Exercise denoising-ex3"
 FILTER_NAMES = ("median", "gaussian", "total variation", "non-local means")
 
 
-def exercise_1(prediction, validation_psnr_db) -> Passed:
+def exercise_1(prediction, dae_psnr_db, median_psnr_db) -> Passed:
+    """At σ = 0.8, above its training level, is the DAE's PSNR "higher" or "lower" than
+    the median filter's? Checked against the two measured held-out PSNRs (dB)."""
+    prediction = choice(EX1, prediction, ("higher", "lower"), "prediction")
+    dae, median = (
+        number(dae_psnr_db, "dae_psnr_db (dB)"),
+        number(median_psnr_db, "median_psnr_db (dB)"),
+    )
+    truth = "higher" if dae > median else "lower"
+    if prediction != truth:
+        raise ExerciseIncorrect(
+            EX1,
+            "that is not what this run measures at σ = 0.8; the curve below shows "
+            "both models at every level.",
+            "heavier noise hides the letter more, but the letters themselves are the "
+            "same ones the DAE learned; the median filter only ever looks at 3×3 "
+            "neighbourhoods.",
+        )
+    if truth == "higher":
+        return passed(
+            EX1,
+            f"{dae:.1f} dB against {median:.1f} dB: the DAE degrades gracefully above "
+            "its training level, because what it learned is what letters look like.",
+        )
+    return passed(
+        EX1,
+        f"{dae:.1f} dB against {median:.1f} dB: here the median filter wins; "
+        "the DAE's knowledge of letters did not carry over to noise this heavy.",
+    )
+
+
+def exercise_2(prediction, validation_psnr_db) -> Passed:
     """Which classical filter wins on salt-and-pepper noise? Checked against the
     measured scores.
 
     ``validation_psnr_db``: filter name -> its best per-image mean PSNR (dB) on the
     validation split, as the solution cell measures it.
     """
-    prediction = choice(EX1, prediction, FILTER_NAMES, "prediction")
+    prediction = choice(EX2, prediction, FILTER_NAMES, "prediction")
     if not isinstance(validation_psnr_db, dict) or not validation_psnr_db:
         raise ValueError(
             "validation_psnr_db must map filter names to PSNR in dB, e.g. {'median': "
@@ -48,18 +79,18 @@ def exercise_1(prediction, validation_psnr_db) -> Passed:
     if prediction != winner:
         got = scores.get(prediction)
         gap = (
-            f" ({got:.1f} dB against {scores[winner]:.1f} dB)"
+            f": {got:.1f} dB, {scores[winner] - got:.1f} dB below the best"
             if got is not None
             else ""
         )
         raise ExerciseIncorrect(
-            EX1,
-            f"the measured winner is {winner!r}, not {prediction!r}{gap}.",
+            EX2,
+            f"{prediction!r} is not the filter that wins in this run{gap}.",
             "salt-and-pepper pixels are outliers: which of the filters ignores "
             "outliers instead of averaging them in?",
         )
     return passed(
-        EX1,
+        EX2,
         f"{winner} wins with {scores[winner]:.1f} dB: a median ignores the few pixels "
         "set to 0 or 1, while averaging filters smear them over their neighbours.",
     )
@@ -77,18 +108,18 @@ def clipped_noise_mean(noise_level: float) -> float:
     return sigma * (density(0.0) - density(upper)) + tail
 
 
-def exercise_2(background_brightness) -> Passed:
+def exercise_3(background_brightness) -> Passed:
     """``background_brightness(noise_level)`` → mean of a black pixel after clipped
     noise."""
     levels = (0.1, 0.3, 0.5, 1.0)
     got = []
     for level in levels:
         value = call_answer(
-            EX2, background_brightness, level, what="background_brightness"
+            EX3, background_brightness, level, what="background_brightness"
         )
         got.append(
             require_number(
-                EX2,
+                EX3,
                 value,
                 f"background_brightness({level})",
                 hint="return the mean brightness, one number per noise level.",
@@ -98,14 +129,14 @@ def exercise_2(background_brightness) -> Passed:
     worst = max(abs(g - e) for g, e in zip(got, expected))
     if worst <= 0.005:
         return passed(
-            EX2,
+            EX3,
             f"at σ = 0.5 a black pixel averages {expected[2]:.3f}, not 0: clipping "
             "throws away the negative half of the noise, so the background gets "
             "brighter.",
         )
     if max(abs(g) for g in got) < 1e-3:
         raise ExerciseIncorrect(
-            EX2,
+            EX3,
             "you return 0: that is the mean of the noise before clipping.",
             "after clip(0 + noise, 0, 1) no pixel is negative, so the mean cannot be "
             "0. Simulate: draw many σ·N(0, 1) values, clip them, average.",
@@ -113,7 +144,7 @@ def exercise_2(background_brightness) -> Passed:
     unclipped_top = [level / math.sqrt(2 * math.pi) for level in levels]
     if max(abs(g - u) for g, u in zip(got, unclipped_top)) <= 0.005:
         raise ExerciseIncorrect(
-            EX2,
+            EX3,
             f"at σ = 1 you return {got[3]:.3f}, the answer is {expected[3]:.3f}: you "
             "clip at 0 but not at 1.",
             "values above 1 are clipped to 1 too (np.clip(x, 0, 1)).",
@@ -123,41 +154,10 @@ def exercise_2(background_brightness) -> Passed:
         for lv, g, e in zip(levels, got, expected)
     )
     raise ExerciseIncorrect(
-        EX2,
+        EX3,
         f"off by up to {worst:.3f} ({detail}); tolerance 0.005.",
         "start from a black image (all 0), add σ·N(0, 1) noise, clip to [0, 1], and "
         "average over many pixels (a million keeps the simulation error near 0.0005).",
-    )
-
-
-def exercise_3(prediction, dae_psnr_db, median_psnr_db) -> Passed:
-    """At σ = 0.8, above its training level, is the DAE's PSNR "higher" or "lower" than
-    the median filter's? Checked against the two measured held-out PSNRs (dB)."""
-    prediction = choice(EX3, prediction, ("higher", "lower"), "prediction")
-    dae, median = (
-        number(dae_psnr_db, "dae_psnr_db (dB)"),
-        number(median_psnr_db, "median_psnr_db (dB)"),
-    )
-    truth = "higher" if dae > median else "lower"
-    if prediction != truth:
-        raise ExerciseIncorrect(
-            EX3,
-            f"at σ = 0.8 the DAE scores {dae:.1f} dB and the median filter "
-            f"{median:.1f} dB, so the DAE's PSNR is {truth}.",
-            "heavier noise hides the letter more, but the letters themselves are the "
-            "same ones the DAE learned; the median filter only ever looks at 3×3 "
-            "neighbourhoods.",
-        )
-    if truth == "higher":
-        return passed(
-            EX3,
-            f"{dae:.1f} dB against {median:.1f} dB: the DAE degrades gracefully above "
-            "its training level, because what it learned is what letters look like.",
-        )
-    return passed(
-        EX3,
-        f"{dae:.1f} dB against {median:.1f} dB: here the median filter wins; "
-        "the DAE's knowledge of letters did not carry over to noise this heavy.",
     )
 
 
