@@ -77,8 +77,8 @@ def exercise_1(prediction, units_per_letter, class_names) -> Passed:
             f"{names[guess]} uses {units[guess]:.1f} active units on average, "
             f"{units[guess] - units[fewest]:.1f} more than the letter that uses the "
             "fewest.",
-            "look at the bar chart of units per letter: which letter has the least ink "
-            "and the simplest strokes?",
+            "which letter has the least ink and the simplest strokes? The bar chart "
+            "below shows every letter.",
         )
     if guess != fewest:
         return passed(
