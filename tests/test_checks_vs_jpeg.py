@@ -7,15 +7,20 @@ from helpers.checks import ExerciseIncorrect
 from helpers.checks import vs_jpeg as checks
 
 
-def test_exercise_1_accepts_an_estimate_near_the_real_size(passes):
-    actual = len(codec.jpeg_encode(np.zeros((28, 28, 1), np.float32), quality=50))
-    passes(checks.exercise_1, actual)
-    passes(checks.exercise_1, 340)
+def _blank_280():
+    return len(codec.jpeg_encode(np.zeros((280, 280, 1), np.float32), quality=50))
 
 
-def test_exercise_1_forgetting_the_headers_is_explained():
-    with pytest.raises(ExerciseIncorrect, match="tables"):
-        checks.exercise_1(20)
+def test_exercise_1_accepts_headers_plus_a_few_bits_per_empty_block(passes):
+    passes(checks.exercise_1, _blank_280())
+    passes(checks.exercise_1, 330 + 35 * 35 * 6 / 8)  # the reasoning of the hint
+
+
+@pytest.mark.parametrize("guess, says", [(344, "too few"), (20, "too few"), (30_000, "too many")])
+def test_exercise_1_says_which_way_it_is_off_but_not_the_size(guess, says):
+    with pytest.raises(ExerciseIncorrect, match=says) as failed:
+        checks.exercise_1(guess)
+    assert str(_blank_280()) not in str(failed.value)
 
 
 def _entropy(symbols):

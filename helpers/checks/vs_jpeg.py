@@ -11,39 +11,43 @@ EX2 = "Exercise vs-jpeg-ex2"
 EX3 = "Exercise vs-jpeg-ex3"
 
 
+#: The blank image of exercise 1: ten letters wide and ten tall.
+BLANK_SIDE = 280
+
+
 def _blank_jpeg_bytes() -> int:
     from ..measure.codec import jpeg_encode
 
-    return len(jpeg_encode(np.zeros((28, 28, 1), np.float32), quality=50))
+    blank = np.zeros((BLANK_SIDE, BLANK_SIDE, 1), np.float32)
+    return len(jpeg_encode(blank, quality=50))
 
 
 def exercise_1(blank_file_bytes) -> Passed:
+    """How many bytes is a black 280×280 JPEG at quality 50? Within 15%: the headers
+    of the chapter plus a few bits for each empty 8×8 block."""
     guess = require_number(
         EX1, blank_file_bytes, "blank_file_bytes", hint="a number of bytes, e.g. 500."
     )
     actual = _blank_jpeg_bytes()
     if abs(guess - actual) > 0.15 * actual:
-        if guess < actual / 2:
+        if guess < actual:
+            message = f"{guess:g} bytes is too few, by more than 15%."
             hint = (
-                "a black image has almost nothing to code, but every JPEG file carries "
-                "its tables: quantisation (69 bytes), Huffman (about 216 bytes), size "
-                "and JFIF tags."
+                "the headers stay as in the chapter, and every 8×8 block is coded, "
+                "even an empty one: how many blocks are there, and what is the least "
+                "a block can cost?"
             )
         else:
+            message = f"{guess:g} bytes is too many, by more than 15%."
             hint = (
-                "the payload of a black image is only a few bytes; nearly all of the "
-                "file is headers."
+                "an empty block costs only a few bits: its DC value does not change "
+                "from the block before, and an end-of-block code says the rest is zero."
             )
-        raise ExerciseIncorrect(
-            EX1,
-            f"your estimate {guess:g} bytes is off by {guess - actual:+.0f} "
-            f"bytes; the file has {actual} bytes.",
-            hint,
-        )
+        raise ExerciseIncorrect(EX1, message, hint)
     return passed(
         EX1,
-        f"the file has {actual} bytes, nearly all headers: "
-        f"{8 * actual / 784:.1f} bits per pixel for a picture with no content.",
+        f"the file has {actual} bytes: the chapter's headers and about six bits for "
+        f"each of the {(BLANK_SIDE // 8) ** 2:,} empty blocks.",
     )
 
 
