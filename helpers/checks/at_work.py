@@ -34,8 +34,7 @@ def exercise_1(prediction, faint_flagged) -> Passed:
             )
         raise ExerciseIncorrect(
             EX1,
-            f"in this run most faint letters are {'' if actual == 'yes' else 'not '}"
-            "flagged.",
+            "that is not what this run measures.",
             hint,
         )
     return passed(
