@@ -3,7 +3,7 @@
 python -m helpers.teach student SRC_DIR DEST_DIR   # student notebooks, no solutions
 python -m helpers.teach strip DIR                  # drop outputs before committing
 python -m helpers.teach course COURSE_DIR          # an nbgrader course of the chapters
-python -m helpers.teach list DIR                   # exercises and challenges, with times
+python -m helpers.teach list DIR                   # exercises, challenges, times
 python -m helpers.teach seed STUDENT_ID            # a per-student BOOK_SEED
 python -m helpers.teach check NOTEBOOK...          # format, hints, challenge and rubric
 """
@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             for row in rows:
                 if row["kind"] == "challenge":
                     print(
-                        f"{row['chapter']:<18} C  challenge   -  ~{row['minutes']:>2} min"
-                        f"  {row['title']}"
+                        f"{row['chapter']:<18} C  challenge   -  "
+                        f"~{row['minutes']:>2} min  {row['title']}"
                         + ("  (rubric)" if row["rubric"] else "  (no rubric)")
                     )
                     continue

@@ -3,10 +3,10 @@ check are, whether a chapter follows the format, and how long its exercises take
 
 Every chapter ends with exercises in one format (CONTRIBUTING.md): the ``{exercise}``
 directive, a folded hint (an ``{admonition} Hint`` with ``:class: dropdown hint``), a
-``{solution-start}`` marker, the answer cell (an nbgrader solution cell whose solution sits
-between ``### BEGIN SOLUTION`` and ``### END SOLUTION``), a ``{solution-end}`` marker and
-the graded check cell (``helpers.checks.<chapter>.exercise_N(...)``). Its Exercises
-section ends with one open challenge (``{admonition} Challenge: …``, ``:class:
+``{solution-start}`` marker, the answer cell (an nbgrader solution cell whose solution
+sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``), a ``{solution-end}``
+marker and the graded check cell (``helpers.checks.<chapter>.exercise_N(...)``). Its
+Exercises section ends with one open challenge (``{admonition} Challenge: …``, ``:class:
 challenge``), which no check grades, followed by a rubric for instructors
 (``{admonition} Rubric (for instructors)``, ``:class: dropdown rubric``), which student
 versions drop.
@@ -226,14 +226,15 @@ def scaffold_problems(nb) -> list[str]:
                 "(```{admonition} Hint with :class: dropdown hint)"
             )
         for hint in ex.hints:
-            classes = CLASS_RE.search(ADMONITION_RE.search(_source(cells[hint]))["body"])
+            body = ADMONITION_RE.search(_source(cells[hint]))["body"]
+            classes = CLASS_RE.search(body)
             if "dropdown" not in classes["classes"].split():
                 problems.append(f"{name}: hint cell {hint} is not folded (dropdown)")
     challenges = find_challenges(nb)
     if len(challenges) != 1:
         problems.append(
-            f"expected exactly one challenge (```{{admonition}} Challenge: <title> with "
-            f":class: challenge), found {len(challenges)}"
+            "expected exactly one challenge (```{admonition} Challenge: <title> "
+            f"with :class: challenge), found {len(challenges)}"
         )
     last_check = max((ex.check or ex.question for ex in exercises), default=-1)
     rubrics = set()
@@ -250,9 +251,9 @@ def scaffold_problems(nb) -> list[str]:
             )
         if challenge.rubric is None:
             problems.append(
-                f"challenge {challenge.title!r} (cell {challenge.cell}) is not followed "
-                "by a rubric (```{admonition} Rubric (for instructors) with :class: "
-                "dropdown rubric)"
+                f"challenge {challenge.title!r} (cell {challenge.cell}) is not "
+                "followed by a rubric (```{admonition} Rubric (for instructors) "
+                "with :class: dropdown rubric)"
             )
         else:
             rubrics.add(challenge.rubric)

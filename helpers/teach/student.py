@@ -44,8 +44,8 @@ def _plain_exercise(text: str, number: int) -> str:
 
 
 def _plain_admonition(text: str, kind: str) -> str:
-    """A hint as ``<details><summary>Hint</summary>…</details>`` (folded in Jupyter too);
-    a challenge as **Challenge: title** and its text."""
+    """A hint as ``<details><summary>Hint</summary>…</details>`` (folded in Jupyter
+    too); a challenge as **Challenge: title** and its text."""
 
     def replace(match):
         body = "\n".join(
@@ -55,7 +55,8 @@ def _plain_admonition(text: str, kind: str) -> str:
         ).strip("\n")
         title = match["title"].strip()
         if kind == "hint":
-            return f"<details>\n<summary>{title or 'Hint'}</summary>\n\n{body}\n\n</details>"
+            summary = f"<summary>{title or 'Hint'}</summary>"
+            return f"<details>\n{summary}\n\n{body}\n\n</details>"
         return f"**{title}**\n\n{body}"
 
     return ADMONITION_RE.sub(replace, text, count=1)
