@@ -19,10 +19,18 @@ def per_class_mse(originals, reconstructions, labels, n_classes):
                      for k in range(n_classes)])
 
 
+def relative_error_per_class(originals, reconstructions, labels, n_classes):
+    flat = originals.reshape(len(originals), -1)
+    error = ((flat - reconstructions.reshape(len(flat), -1)) ** 2).sum(axis=1)
+    relative = error / flat.sum(axis=1)
+    return np.array([relative[labels == k].mean() if np.any(labels == k) else np.nan
+                     for k in range(n_classes)])
+
+
 def test_solutions_pass(passes):
     passes(checks.exercise_1, False)
     passes(checks.exercise_2, interpolate_codes)
-    passes(checks.exercise_3, per_class_mse)
+    passes(checks.exercise_3, relative_error_per_class)
 
 
 def test_average_code_is_not_average_image():
@@ -51,20 +59,25 @@ def test_interpolation_transposed_is_caught():
         checks.exercise_2(lambda a, b, steps: interpolate_codes(a, b, steps).T)
 
 
-def test_per_class_sums_are_caught():
-    def sums(originals, reconstructions, labels, n_classes):
-        per_image = ((originals - reconstructions) ** 2).reshape(len(originals), -1).mean(axis=1)
-        return np.array([per_image[labels == k].sum() if np.any(labels == k) else np.nan
-                         for k in range(n_classes)])
+def test_the_plain_error_per_class_is_caught():
+    with pytest.raises(ExerciseIncorrect, match="ink is not taken out"):
+        checks.exercise_3(per_class_mse)
 
-    with pytest.raises(ExerciseIncorrect, match="sums"):
-        checks.exercise_3(sums)
+
+def test_total_error_over_total_ink_is_caught():
+    def pooled(originals, reconstructions, labels, n_classes):
+        flat = originals.reshape(len(originals), -1)
+        error = ((flat - reconstructions.reshape(len(flat), -1)) ** 2).sum(axis=1)
+        return np.array([error[labels == k].sum() / flat[labels == k].sum() if np.any(labels == k)
+                         else np.nan for k in range(n_classes)])
+
+    with pytest.raises(ExerciseIncorrect, match="ratio per image first"):
+        checks.exercise_3(pooled)
 
 
 def test_per_class_missing_nan_is_caught():
     def zero_for_empty(originals, reconstructions, labels, n_classes):
-        values = per_class_mse(originals, reconstructions, labels, n_classes)
-        return np.nan_to_num(values)
+        return np.nan_to_num(relative_error_per_class(originals, reconstructions, labels, n_classes))
 
     with pytest.raises(ExerciseIncorrect, match="nan"):
         checks.exercise_3(zero_for_empty)
@@ -72,4 +85,4 @@ def test_per_class_missing_nan_is_caught():
 
 def test_per_class_wrong_count_is_caught():
     with pytest.raises(ExerciseIncorrect, match="one per class"):
-        checks.exercise_3(lambda o, r, labels, n: per_class_mse(o, r, labels, n)[:3])
+        checks.exercise_3(lambda o, r, labels, n: relative_error_per_class(o, r, labels, n)[:3])

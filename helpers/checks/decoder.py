@@ -81,10 +81,14 @@ def exercise_2(interpolate_codes) -> Passed:
     return passed(EX2, "five evenly spaced codes from code_a to code_b, ends included.")
 
 
-def _reference_per_class(originals, reconstructions, labels, n_classes):
-    per_image = (
-        ((originals - reconstructions) ** 2).reshape(len(originals), -1).mean(axis=1)
-    )
+def _per_image(originals, reconstructions):
+    """Each image's squared error and ink, both summed over its pixels."""
+    flat = np.asarray(originals, dtype=np.float64).reshape(len(originals), -1)
+    decoded = np.asarray(reconstructions, dtype=np.float64).reshape(len(flat), -1)
+    return ((flat - decoded) ** 2).sum(axis=1), flat.sum(axis=1)
+
+
+def _by_class(per_image, labels, n_classes):
     return np.array(
         [
             per_image[labels == k].mean() if np.any(labels == k) else np.nan
@@ -93,72 +97,83 @@ def _reference_per_class(originals, reconstructions, labels, n_classes):
     )
 
 
-def exercise_3(per_class_mse) -> Passed:
-    """``per_class_mse(originals, reconstructions, labels, n_classes)``: mean MSE per
-    pixel by class."""
+def _reference_relative_error(originals, reconstructions, labels, n_classes):
+    error, ink = _per_image(originals, reconstructions)
+    return _by_class(error / ink, labels, n_classes)
+
+
+def exercise_3(relative_error_per_class) -> Passed:
+    """``relative_error_per_class(originals, reconstructions, labels, n_classes)``: the
+    mean over each class of every image's squared error per unit of its ink, so that a
+    digit with little ink is not called easy for that reason alone."""
     rng = np.random.default_rng(2)
-    originals = rng.random((12, 28, 28, 1)).astype(np.float32)
+    # images with very different amounts of ink, and one class of worse reconstructions
+    ink_scale = np.array([1.0, 0.2, 0.6, 0.2, 1.0, 0.4, 0.8, 0.3, 0.9, 0.5, 0.7, 0.2])
+    originals = (rng.random((12, 28, 28, 1)) * ink_scale[:, None, None, None]).astype(
+        np.float32
+    )
     reconstructions = np.clip(
         originals + rng.normal(0, 0.1, originals.shape), 0, 1
     ).astype(np.float32)
-    # some much worse images, all in class 0
     reconstructions[:3] = rng.random((3, 28, 28, 1))
     labels = np.array([0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2])
     n_classes = 4  # class 3 has no image
     got = call_answer(
         EX3,
-        per_class_mse,
+        relative_error_per_class,
         originals,
         reconstructions,
         labels,
         n_classes,
-        what="per_class_mse",
+        what="relative_error_per_class",
     )
     got = np.asarray(got, dtype=np.float64).ravel()
-    expected = _reference_per_class(originals, reconstructions, labels, n_classes)
+    expected = _reference_relative_error(originals, reconstructions, labels, n_classes)
     if got.shape != expected.shape:
         raise ExerciseIncorrect(
             EX3,
             f"it returned {got.size} numbers; expected {n_classes}, one per class.",
             "loop over `range(n_classes)`.",
         )
-    if np.all(np.isfinite(got[:3])):
-        per_image = (
-            ((originals - reconstructions) ** 2)
-            .reshape(len(originals), -1)
-            .mean(axis=1)
-        )
-        sums = np.array([per_image[labels == k].sum() for k in range(3)])
-        if np.allclose(got[:3], sums, rtol=1e-4):
-            raise ExerciseIncorrect(
-                EX3,
-                "these are sums over each class, not means.",
-                "divide by the number of images in the class (or use `.mean()`).",
-            )
-        if np.allclose(got[:3], sums / len(originals), rtol=1e-4):
-            raise ExerciseIncorrect(
-                EX3,
-                "each class's total is divided by the number of all images.",
-                "divide by the number of images in that class.",
-            )
     if not np.isnan(got[3]):
         raise ExerciseIncorrect(
             EX3,
             f"class 3 has no image but got {got[3]!r}; expected nan.",
             "check `np.any(labels == k)` before taking the mean.",
         )
+    error, ink = _per_image(originals, reconstructions)
+    plain = [_by_class(error / scale, labels, 3) for scale in (1, originals[0].size)]
+    if any(np.allclose(got[:3], value, rtol=1e-4) for value in plain):
+        raise ExerciseIncorrect(
+            EX3,
+            "that is the plain error per class, as in the chapter: the ink is not "
+            "taken out yet.",
+            "divide each image's error by that image's ink before averaging.",
+        )
+    pooled = np.array(
+        [error[labels == k].sum() / ink[labels == k].sum() for k in range(3)]
+    )
+    if np.allclose(got[:3], pooled, rtol=1e-4):
+        raise ExerciseIncorrect(
+            EX3,
+            "this divides a class's total error by its total ink, so images with more "
+            "ink weigh more.",
+            "take the ratio per image first, then the mean over the class.",
+        )
     close_to(
         EX3,
         got[:3],
         expected[:3],
-        what="the per-class MSE",
+        what="the error per unit of ink, by class",
         atol=1e-6,
         rtol=1e-4,
         hint=(
-            "first the MSE of each image over its pixels, "
-            "then the mean over the images of a class."
+            "sum the squared error and the ink over each image's pixels, divide, "
+            "then average over the images of a class."
         ),
     )
     return passed(
-        EX3, "the mean error of each class, with nan for a class with no image."
+        EX3,
+        "the error per unit of ink of each class. Run it on `test.images` and "
+        "`reconstructions`: is the hardest digit still the same?",
     )
