@@ -20,26 +20,35 @@ def test_exercise_1_seed_ratio_is_wrong():
         checks.exercise_1(8.0)
 
 
-def _most_activating(codes, channel, k):
-    return np.argsort(-np.asarray(codes)[..., channel].mean(axis=(1, 2)))[:k]
+def _letter_purity(codes, labels, channel, k):
+    strength = np.asarray(codes)[..., channel].mean(axis=(1, 2))
+    top = np.argsort(-strength)[:k]
+    return np.bincount(np.asarray(labels)[top]).max() / k
 
 
 def test_exercise_2_solution_passes(passes):
-    passes(checks.exercise_2, _most_activating)
+    passes(checks.exercise_2, _letter_purity)
 
 
 def test_exercise_2_max_instead_of_mean_is_caught():
-    def by_max(codes, channel, k):
-        return np.argsort(-np.asarray(codes)[..., channel].max(axis=(1, 2)))[:k]
-    with pytest.raises(ExerciseIncorrect, match="mean"):
+    def by_max(codes, labels, channel, k):
+        top = np.argsort(-np.asarray(codes)[..., channel].max(axis=(1, 2)))[:k]
+        return np.bincount(labels[top]).max() / k
+    with pytest.raises(ExerciseIncorrect, match="maximum"):
         checks.exercise_2(by_max)
 
 
-def test_exercise_2_weakest_first_is_caught():
-    def ascending(codes, channel, k):
-        return _most_activating(codes, channel, k)[::-1]
-    with pytest.raises(ExerciseIncorrect, match="strongest first"):
-        checks.exercise_2(ascending)
+def test_exercise_2_a_count_is_not_a_share():
+    with pytest.raises(ExerciseIncorrect, match="count of images"):
+        checks.exercise_2(lambda codes, labels, channel, k: _letter_purity(codes, labels, channel, k) * k)
+
+
+def test_exercise_2_the_strongest_images_letter_is_not_the_most_common():
+    def first_letter(codes, labels, channel, k):
+        top = np.argsort(-np.asarray(codes)[..., channel].mean(axis=(1, 2)))[:k]
+        return np.mean(labels[top] == labels[top[0]])
+    with pytest.raises(ExerciseIncorrect, match="most common"):
+        checks.exercise_2(first_letter)
 
 
 def _transposed_decoder(code_channels, final_activation="sigmoid", last_up=True):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ExerciseIncorrect, Passed, call_answer, passed, require_number
+from . import (
+    ExerciseIncorrect,
+    Passed,
+    call_answer,
+    close_to,
+    passed,
+    require_number,
+)
 
 EX1 = "Exercise convolutional-ex1"
 EX2 = "Exercise convolutional-ex2"
@@ -37,56 +44,73 @@ def exercise_1(ratio) -> Passed:
     )
 
 
-def _reference_most_activating(codes, channel, k):
-    strength = np.asarray(codes, dtype=np.float64)[..., channel].mean(axis=(1, 2))
-    return np.argsort(-strength, kind="stable")[:k]
+def _strength(codes, channel):
+    return np.asarray(codes, dtype=np.float64)[..., channel].mean(axis=(1, 2))
 
 
-def exercise_2(most_activating) -> Passed:
+def _reference_letter_purity(codes, labels, channel, k):
+    top = np.argsort(-_strength(codes, channel), kind="stable")[:k]
+    return float(np.bincount(np.asarray(labels)[top]).max() / k)
+
+
+def exercise_2(letter_purity) -> Passed:
+    """``letter_purity(codes, labels, channel, k)``: the share of the ``k`` images that
+    excite ``channel`` most (mean over its 7×7 map) that carry the most common label
+    among them; 1/10 is what chance gives for ten balanced letters."""
     rng = np.random.default_rng(0)
-    codes = rng.random((12, 7, 7, 3)).astype(np.float32)
-    codes[5, :, :, 1] += 2.0  # a clear winner for channel 1
-    codes[9, 0, 0, 1] += 30.0  # a single bright pixel: largest max, not largest mean
-    for channel, k in ((1, 3), (2, 5)):
+    codes = rng.random((40, 7, 7, 3)).astype(np.float32)
+    labels = np.arange(40) % 4
+    codes[labels == 2, :, :, 1] += 1.0  # channel 1 likes letter 2 ...
+    codes[[0, 4], :, :, 1] += 2.0  # ... but its two strongest are letter 0
+    codes[9, 0, 0, 1] += 30.0  # one bright pixel: the largest max, a modest mean
+    for channel, k in ((1, 10), (2, 8)):
         got = call_answer(
-            EX2, most_activating, codes, channel, k, what="most_activating"
+            EX2, letter_purity, codes, labels, channel, k, what="letter_purity"
         )
-        got = np.asarray(got).ravel()
-        expected = _reference_most_activating(codes, channel, k)
-        if got.shape != expected.shape:
+        got = require_number(
+            EX2, got, "letter_purity(...)", hint="return one share between 0 and 1."
+        )
+        expected = _reference_letter_purity(codes, labels, channel, k)
+        if np.isclose(got, expected * k):
             raise ExerciseIncorrect(
                 EX2,
-                f"for k={k} it returned {got.size} indices; expected {k}.",
-                "keep only the first k after sorting.",
+                f"{got:g} looks like a count of images, not a share.",
+                "divide by k.",
             )
-        if set(got.tolist()) == set(expected.tolist()) and not np.array_equal(
-            got, expected
-        ):
-            raise ExerciseIncorrect(
-                EX2,
-                "the right images, but not strongest first.",
-                "sort by decreasing mean activation, e.g. np.argsort(-strength).",
-            )
-        if not np.array_equal(got, expected):
-            strength = codes[..., channel].mean(axis=(1, 2))
-            if channel == 1 and 9 in got.tolist() and got[0] == 9:
+        if channel == 1 and not np.isclose(got, expected):
+            by_max = np.argsort(-codes[..., channel].max(axis=(1, 2)), kind="stable")
+            if np.isclose(got, np.bincount(labels[by_max[:k]]).max() / k):
                 raise ExerciseIncorrect(
                     EX2,
-                    "image 9 has one very bright pixel but a small mean; "
-                    "your ranking looks like it uses the maximum or "
-                    "the sum of one row.",
-                    "average over the 7×7 map: codes[..., channel].mean(axis=(1, 2)).",
+                    "one image with a single very bright cell changes your answer; "
+                    "the ranking looks like it uses the maximum.",
+                    "rank by the mean over the 7×7 map.",
                 )
-            raise ExerciseIncorrect(
-                EX2,
-                f"for channel {channel}, k={k} expected indices "
-                f"{expected.tolist()} (mean activations "
-                f"{np.round(strength[expected], 2).tolist()}); "
-                f"got {got.tolist()}.",
-                "take codes[..., channel], average over axes 1 and 2, sort descending.",
-            )
+            first = np.bincount(labels[np.argsort(-_strength(codes, 1))[:k]])
+            if np.isclose(got, first[0] / k):
+                raise ExerciseIncorrect(
+                    EX2,
+                    "this is the share of the strongest image's letter, which need not "
+                    "be the most common one among the k.",
+                    "count every label among the k (`np.bincount`) and take the "
+                    "largest count.",
+                )
+        close_to(
+            EX2,
+            got,
+            expected,
+            what=f"the purity of channel {channel} for k={k}",
+            atol=1e-9,
+            rtol=1e-9,
+            hint=(
+                "rank the images by the channel's mean activation, keep the k "
+                "strongest, count their labels."
+            ),
+        )
     return passed(
-        EX2, "strongest images first, ranked by mean activation of the channel."
+        EX2,
+        "now compare each channel of `small_codes` with chance, 1/10: does any "
+        "channel care about the letter rather than the ink?",
     )
 
 
