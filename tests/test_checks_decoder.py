@@ -29,7 +29,7 @@ def relative_error_per_class(originals, reconstructions, labels, n_classes):
 
 def test_solutions_pass(passes):
     passes(checks.exercise_1, False)
-    passes(checks.exercise_2, interpolate_codes)
+    passes(checks.exercise_2, path_distances)
     passes(checks.exercise_3, relative_error_per_class)
 
 
@@ -40,23 +40,32 @@ def test_average_code_is_not_average_image():
         checks.exercise_1("no")
 
 
-def test_interpolation_without_the_end_is_caught():
-    def no_end(a, b, steps):
-        t = np.arange(steps - 1)[:, None] / (steps - 1)
-        return (1 - t) * a + t * b
-
-    with pytest.raises(ExerciseIncorrect, match="rows for 5 steps"):
-        checks.exercise_2(no_end)
+def path_distances(code_a, code_b, steps, references):
+    path = interpolate_codes(code_a, code_b, steps)
+    return np.sqrt(((path[:, None] - references[None]) ** 2).sum(axis=2)).min(axis=1)
 
 
-def test_interpolation_backwards_is_caught():
+def test_a_path_without_its_end_is_caught():
+    with pytest.raises(ExerciseIncorrect, match="4 distances for 5 steps"):
+        checks.exercise_2(lambda a, b, steps, refs: path_distances(a, b, steps, refs)[:-1])
+
+
+def test_a_path_backwards_is_caught():
     with pytest.raises(ExerciseIncorrect, match="from code_b to code_a"):
-        checks.exercise_2(lambda a, b, steps: interpolate_codes(b, a, steps))
+        checks.exercise_2(lambda a, b, steps, refs: path_distances(b, a, steps, refs))
 
 
-def test_interpolation_transposed_is_caught():
-    with pytest.raises(ExerciseIncorrect, match="one row per step"):
-        checks.exercise_2(lambda a, b, steps: interpolate_codes(a, b, steps).T)
+def test_squared_distances_are_caught():
+    with pytest.raises(ExerciseIncorrect, match="squared"):
+        checks.exercise_2(lambda a, b, steps, refs: path_distances(a, b, steps, refs) ** 2)
+
+
+def test_the_mean_distance_is_not_the_nearest():
+    def mean_gap(a, b, steps, refs):
+        path = interpolate_codes(a, b, steps)
+        return np.sqrt(((path[:, None] - refs[None]) ** 2).sum(axis=2)).mean(axis=1)
+    with pytest.raises(ExerciseIncorrect, match="not to the nearest"):
+        checks.exercise_2(mean_gap)
 
 
 def test_the_plain_error_per_class_is_caught():

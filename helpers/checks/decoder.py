@@ -32,53 +32,70 @@ def exercise_1(same_as_average_image) -> Passed:
     )
 
 
-def _reference_interpolation(code_a, code_b, steps):
+def _nearest(queries, references):
+    gaps = queries[:, None, :] - references[None, :, :]
+    return np.sqrt((gaps**2).sum(axis=2)).min(axis=1)
+
+
+def _reference_path(code_a, code_b, steps, references):
     t = np.linspace(0.0, 1.0, steps)[:, None]
-    return (1 - t) * code_a[None, :] + t * code_b[None, :]
+    path = (1 - t) * code_a[None, :] + t * code_b[None, :]
+    return _nearest(path, references)
 
 
-def exercise_2(interpolate_codes) -> Passed:
-    """``interpolate_codes(code_a, code_b, steps)``: ``steps`` codes from a to b, both
-    ends included."""
+def exercise_2(path_distances) -> Passed:
+    """``path_distances(code_a, code_b, steps, references)``: for each of ``steps``
+    codes evenly spaced on the line from a to b (ends included), the Euclidean distance
+    to the nearest row of ``references``."""
     rng = np.random.default_rng(0)
-    code_a, code_b = rng.normal(size=6), rng.normal(size=6)
+    references = rng.normal(size=(30, 6))
+    code_a, code_b = references[3] + 0.1, references[17] - 0.4
     got = call_answer(
-        EX2, interpolate_codes, code_a, code_b, 5, what="interpolate_codes"
+        EX2, path_distances, code_a, code_b, 5, references, what="path_distances"
     )
-    got = np.asarray(got, dtype=np.float64)
-    expected = _reference_interpolation(code_a, code_b, 5)
-    if got.shape == expected.T.shape:
+    got = np.asarray(got, dtype=np.float64).ravel()
+    expected = _reference_path(code_a, code_b, 5, references)
+    if got.size in (4, 6):
         raise ExerciseIncorrect(
             EX2,
-            f"the result has shape {got.shape}; expected {expected.shape}, "
-            "one row per step.",
-            "transpose it, or build it with `t[:, None]`.",
-        )
-    if got.shape == (4, 6) or got.shape == (6, 6):
-        raise ExerciseIncorrect(
-            EX2,
-            f"the result has {got.shape[0]} rows for 5 steps.",
+            f"it returned {got.size} distances for 5 steps.",
             "`np.linspace(0, 1, steps)` includes both ends; `np.arange` does not.",
         )
     if got.shape == expected.shape and np.allclose(got, expected[::-1]):
         raise ExerciseIncorrect(
             EX2,
             "the walk goes from code_b to code_a.",
-            "the first row should be code_a: weight (1 - t) on code_a, t on code_b.",
+            "the first code should be code_a: weight (1 - t) on code_a, t on code_b.",
+        )
+    if got.shape == expected.shape and np.allclose(got, expected**2, rtol=1e-4):
+        raise ExerciseIncorrect(
+            EX2,
+            "these are squared distances.",
+            "take the square root of the sum of squares.",
+        )
+    t = np.linspace(0.0, 1.0, 5)[:, None]
+    path = (1 - t) * code_a + t * code_b
+    mean_gap = np.sqrt(((path[:, None] - references[None]) ** 2).sum(axis=2)).mean(1)
+    if got.shape == expected.shape and np.allclose(got, mean_gap, rtol=1e-4):
+        raise ExerciseIncorrect(
+            EX2,
+            "this is the mean distance to all reference codes, not to the nearest.",
+            "take the minimum over the references.",
         )
     close_to(
         EX2,
         got,
         expected,
-        what="the interpolated codes",
+        what="the distances along the path",
         atol=1e-6,
         rtol=1e-5,
-        hint=(
-            "row i is (1 - t_i) * code_a + t_i * code_b "
-            "with t = np.linspace(0, 1, steps)."
-        ),
+        hint="build the codes of the walk first, then measure each one.",
     )
-    return passed(EX2, "five evenly spaced codes from code_a to code_b, ends included.")
+    return passed(
+        EX2,
+        "now walk from the 4 to the 7 against `train_codes`: where on the path is it "
+        "furthest from every training code, and how far, against `real_distance`?",
+    )
 
 
 def _per_image(originals, reconstructions):
