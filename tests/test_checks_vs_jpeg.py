@@ -1,4 +1,6 @@
 """The checks of "Autoencoders versus JPEG": solutions pass, blanks and wrong answers get feedback."""
+import math
+
 import numpy as np
 import pytest
 
@@ -42,10 +44,23 @@ def test_exercise_2_nats_instead_of_bits_is_caught():
         checks.exercise_2(in_nats)
 
 
+def _break_even(n, ae_bpp, jpeg_bpp, bits_per_parameter=32):
+    if ae_bpp >= jpeg_bpp:
+        return math.inf
+    return math.floor(n * bits_per_parameter / (784 * (jpeg_bpp - ae_bpp))) + 1
+
+
 def test_exercise_3_solution_passes(passes):
-    passes(checks.exercise_3, lambda n, images, bits_per_parameter=32: n * bits_per_parameter / (images * 784))
+    passes(checks.exercise_3, _break_even)
 
 
-def test_exercise_3_bits_per_image_is_caught():
-    with pytest.raises(ExerciseIncorrect, match="784"):
-        checks.exercise_3(lambda n, images, bits_per_parameter=32: n * bits_per_parameter / images)
+def test_exercise_3_a_tie_is_not_a_win():
+    with pytest.raises(ExerciseIncorrect, match="strictly less"):
+        checks.exercise_3(lambda *args, **kw: _break_even(*args, **kw) - 1)
+
+
+def test_exercise_3_a_payload_dearer_than_jpeg_never_wins():
+    def no_inf(n, ae_bpp, jpeg_bpp, bits_per_parameter=32):
+        return math.ceil(n * bits_per_parameter / (784 * abs(jpeg_bpp - ae_bpp)))
+    with pytest.raises(ExerciseIncorrect, match="math.inf"):
+        checks.exercise_3(no_inf)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import ExerciseIncorrect, Passed, call_answer, passed, require_number
@@ -101,43 +103,66 @@ def exercise_2(entropy_per_symbol) -> Passed:
     )
 
 
-def exercise_3(decoder_bpp) -> Passed:
-    cases = [(41_665, 1_000, 32), (10_000, 1, 16), (500_000, 1_000_000, 32)]
-    for n_parameters, n_images, bits in cases:
-        got = require_number(
+def _break_even(n_parameters, ae_bpp, jpeg_bpp, bits_per_parameter=32):
+    if ae_bpp >= jpeg_bpp:
+        return math.inf
+    decoder_bits = n_parameters * bits_per_parameter
+    return math.floor(decoder_bits / (784 * (jpeg_bpp - ae_bpp))) + 1
+
+
+def exercise_3(break_even_images) -> Passed:
+    """``break_even_images(n_parameters, ae_bpp, jpeg_bpp, bits_per_parameter=32)``:
+    the fewest images for which the autoencoder's payload plus its shared decoder
+    costs strictly fewer bits per pixel than JPEG's files; ``math.inf`` when no number
+    does."""
+    cases = [
+        (41_665, 0.5, 4.0, 32),
+        (10_000, 1.0, 2.0, 16),
+        (5_000, 3.0, 2.5, 32),  # the payload alone costs more: never
+        (784, 0.0, 32.0, 32),  # 1 image: 32 bits per pixel is a tie, not a win
+    ]
+    for n_parameters, ae_bpp, jpeg_bpp, bits in cases:
+        got = call_answer(
             EX3,
-            call_answer(
-                EX3,
-                decoder_bpp,
-                n_parameters,
-                n_images,
-                bits_per_parameter=bits,
-                what="decoder_bpp",
-            ),
-            "decoder_bpp(...)",
+            break_even_images,
+            n_parameters,
+            ae_bpp,
+            jpeg_bpp,
+            bits_per_parameter=bits,
+            what="break_even_images",
         )
-        expected = n_parameters * bits / (n_images * 784)
-        if abs(got - expected) <= 1e-9 + 1e-6 * expected:
+        expected = _break_even(n_parameters, ae_bpp, jpeg_bpp, bits)
+        where = (
+            f"for {n_parameters:,} weights of {bits} bits, a payload of {ae_bpp} bpp "
+            f"against JPEG files of {jpeg_bpp} bpp"
+        )
+        if math.isinf(expected):
+            if not (isinstance(got, (int, float, np.number)) and math.isinf(got)):
+                raise ExerciseIncorrect(
+                    EX3,
+                    f"{where} you return {got!r}; but no number of images can win when "
+                    "the payload alone costs more than JPEG.",
+                    "return `math.inf` in that case.",
+                )
             continue
-        hint = (
-            "total bits = parameters × bits per parameter; divide by images × 784 "
-            "pixels."
-        )
-        if abs(got - expected * 784) <= 1e-6 * expected * 784:
-            hint = "that is bits per image; divide by the 28 × 28 = 784 pixels too."
-        elif (
-            abs(got - n_parameters * 32 / (n_images * 784)) <= 1e-6 * expected * 2
-            and bits != 32
-        ):
-            hint = "use bits_per_parameter, not a fixed 32."
-        elif abs(got - expected * n_images) <= 1e-6 * expected * n_images:
-            hint = "the decoder is shared: divide by the number of images."
+        got = require_number(EX3, got, "break_even_images(...)")
+        if got == expected:
+            continue
+        if got == expected - 1:
+            hint = (
+                "at exactly that many images the two cost the same; the answer is the "
+                "fewest that costs strictly less."
+            )
+        else:
+            hint = (
+                "with n images the autoencoder costs payload + decoder bits / "
+                "(n × 784) per pixel; solve for the smallest whole n that beats JPEG."
+            )
         raise ExerciseIncorrect(
-            EX3,
-            f"for {n_parameters:,} weights of {bits} bits shared by "
-            f"{n_images:,} images expected {expected:.4g} bpp; got {got:.4g}.",
-            hint,
+            EX3, f"{where}, {got:g} images is not where it starts to win.", hint
         )
     return passed(
-        EX3, "sent once, the decoder's cost per pixel falls as 1 / number of images."
+        EX3,
+        "the decoder pays for itself once it is shared by enough images, and never "
+        "when the payload alone is dearer than JPEG.",
     )
