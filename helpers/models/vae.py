@@ -138,7 +138,7 @@ class VariationalAutoencoder(SampledAutoencoder):
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None,
                      training=True):
         log_likelihood = bernoulli_log_likelihood(ops.cast(x, y_pred.dtype), y_pred)
-        reconstruction, kl = -ops.mean(log_likelihood), ops.sum(self.losses)
+        reconstruction, kl = -ops.mean(log_likelihood), ops.sum(ops.stack(self.losses))
         self.reconstruction_tracker.update_state(reconstruction)
         self.kl_tracker.update_state(kl)
         return reconstruction + self.beta * kl
