@@ -6,6 +6,7 @@
 #   make reader — the chapters as reader notebooks (Colab, Jupyter) in _build/reader
 #   make colab  — every chapter alone on Colab's package versions (tests/test_colab.py)
 #   make smoke  — every chapter with the full profile's sizes, 2 updates an epoch
+#   make bench  — the book's models against keras-io's at equal time (BENCH_ARGS="--budget 60")
 #   make serve  — serve the built book on http://127.0.0.1:8000
 #   make student — student notebooks (solutions removed) in student/
 #   make clean-notebooks — strip the chapters' outputs before committing
@@ -20,7 +21,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTML := _build/html/index.html
 
-.PHONY: book test check smoke pdf reader colab student serve setup clean clean-notebooks \
+.PHONY: book test check smoke bench pdf reader colab student serve setup clean clean-notebooks \
 	backends test-backend build-backend full-gpu
 
 setup: $(STAMP)
@@ -59,6 +60,11 @@ smoke: $(STAMP)
 	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-full.jsonl \
 	  $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider --durations=0 --durations-min=20
 	@$(BIN)/python tests/benchmarks/estimate_full_profile.py
+
+# Not a test: trains the book's models and keras-io's reference models for the same
+# wall-clock time on the same data and prints a table (tests/benchmarks/bench_reference.py).
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_reference.py --throughput $(BENCH_ARGS)
 
 # The reader notebooks (what Colab and the download button get) without building the book.
 reader: $(STAMP)
