@@ -73,8 +73,10 @@ def bernoulli_log_likelihood(images, logits):
     """log p(x | z) of each image in nats: Σ_pixels x·l − softplus(l), l the logits.
 
     This is minus the binary cross-entropy summed over pixels, written in the stable
-    form that never takes log(0). Shape (N,).
+    form that never takes log(0). Shape (N,). ``images`` may be NumPy: they become a
+    tensor first, as PyTorch multiplies no NumPy array by a tensor.
     """
+    images = ops.cast(ops.convert_to_tensor(images), logits.dtype)
     per_pixel = images * logits - ops.softplus(logits)
     return ops.sum(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=1)
 
