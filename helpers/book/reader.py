@@ -1116,7 +1116,8 @@ def write_binder_folder(
     The launch buttons share one branch (``repository.branch``): when it is the branch
     that holds the reader notebooks, Binder builds that branch, which has no
     ``pyproject.toml``. Its ``binder/requirements.txt`` is the requirement the setup
-    cells install in Colab (the same ref), and ``runtime.txt`` is copied from the book's
+    cells install in Colab (the same ref) plus TensorFlow, which Colab has and Binder
+    does not, and ``runtime.txt`` is copied from the book's
     own ``binder/``.
     """
     folder = Path(root) / "binder"
@@ -1124,7 +1125,11 @@ def write_binder_folder(
     (folder / "requirements.txt").write_text(
         "# Binder installs the book's helpers (and the chapters' dependencies) at the "
         "ref the\n"
-        "# notebooks beside this folder were made for.\n" + requirement + "\n"
+        "# notebooks beside this folder were made for, and TensorFlow as Keras's "
+        "backend\n"
+        "# (the package itself leaves the backend to its extras).\n"
+        + requirement
+        + "\ntensorflow>=2.20\n"
     )
     if runtime is not None and Path(runtime).is_file():
         (folder / "runtime.txt").write_text(Path(runtime).read_text())
