@@ -59,7 +59,7 @@ smoke: $(STAMP)
 	@mkdir -p _build && rm -f _build/updates-full.jsonl
 	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-full.jsonl \
 	  $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider --durations=0 --durations-min=20
-	@$(BIN)/python tests/benchmarks/estimate_full_profile.py
+	@$(BIN)/python -m helpers.teach.timings
 
 # Not a test: trains the book's models and keras-io's reference models for the same
 # wall-clock time on the same data and prints a table (tests/benchmarks/bench_reference.py).

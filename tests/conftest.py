@@ -110,7 +110,7 @@ def pytest_terminal_summary(terminalreporter, config):
         for name, total in sorted(seconds.items(), key=lambda kv: -kv[1]):
             terminalreporter.write_line(f"{total:7.1f} s  {name}")
         terminalreporter.write_line(f"{sum(seconds.values()):7.1f} s  all notebooks")
-        BUILD_DIR.mkdir(exist_ok=True)  # read by tests/benchmarks/estimate_full_profile.py
+        BUILD_DIR.mkdir(exist_ok=True)  # read by helpers.teach.timings
         (BUILD_DIR / "notebook-seconds.json").write_text(json.dumps(
             {Path(name).stem: round(total, 1) for name, total in seconds.items()}, indent=1))
     build = getattr(config, "_book_build_seconds", None)

@@ -21,8 +21,8 @@ only the chapter's first run, its first unbroken block of lines, is counted.
 
 A bigger profile's time is *estimated* as its training images divided by the images a
 second the chapter reached in its measured ``ci`` run (the whole run counted as
-training, loading and plotting included, as in
-``tests/benchmarks/estimate_full_profile.py``). A chapter that trains nothing keeps its
+training, loading and plotting included; ``make smoke`` prints this table after its
+run). A chapter that trains nothing keeps its
 ``ci`` time, on a GPU too. The Colab T4 column assumes a T4 trains these small models
 ``T4_SPEEDUP`` times faster than 2 CPU cores, and needs at least ``T4_STEP_SECONDS`` per
 update: assumptions, not measurements.
