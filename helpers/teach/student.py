@@ -26,16 +26,19 @@ from .exercises import (
 )
 
 
+def _body_without_options(body: str) -> str:
+    """A directive's body without its ``:option:`` lines."""
+    return "\n".join(
+        line for line in body.split("\n") if not re.match(r"^:[\w-]+:", line)
+    ).strip("\n")
+
+
 def _plain_exercise(text: str, number: int) -> str:
     """```{exercise} Title ...``` as plain markdown: **Exercise N: Title** and the
     question."""
 
     def replace(match):
-        body = "\n".join(
-            line
-            for line in match["body"].split("\n")
-            if not re.match(r"^:[\w-]+:", line)
-        ).strip("\n")
+        body = _body_without_options(match["body"])
         title = match["title"].strip()
         heading = f"**Exercise {number}" + (f": {title}**" if title else "**")
         return f"{heading}\n\n{body}"
@@ -48,11 +51,7 @@ def _plain_admonition(text: str, kind: str) -> str:
     too); a challenge as **Challenge: title** and its text."""
 
     def replace(match):
-        body = "\n".join(
-            line
-            for line in match["body"].split("\n")
-            if not re.match(r"^:[\w-]+:", line)
-        ).strip("\n")
+        body = _body_without_options(match["body"])
         title = match["title"].strip()
         if kind == "hint":
             summary = f"<summary>{title or 'Hint'}</summary>"

@@ -177,11 +177,14 @@ def compare(paths: list[Path], tolerance: float) -> None:
     names = [r["backend"] for r in runs]
     print(f"\n| chapter | {' | '.join(f'{n} s' for n in names)} | lessons |")
     print(f"| --- | {' | '.join('---' for _ in names)} | --- |")
-    for chapter in runs[0]["order"]:
-        rows = [
+    rows_of = {
+        chapter: [
             next((c for c in r["chapters"] if c["chapter"] == chapter), None)
             for r in runs
         ]
+        for chapter in runs[0]["order"]
+    }
+    for chapter, rows in rows_of.items():
         cells = [f"{row['seconds']:.0f}" if row else "-" for row in rows]
         held = [
             ("held" if row["passed"] else "FAILED") + f" ({row['asserts']})"
@@ -191,11 +194,7 @@ def compare(paths: list[Path], tolerance: float) -> None:
         ]
         print(f"| {chapter} | {' | '.join(cells)} | {' / '.join(held)} |")
     print(f"\nGlued numbers that differ by more than {tolerance:.0%} (relative):")
-    for chapter in runs[0]["order"]:
-        rows = [
-            next((c for c in r["chapters"] if c["chapter"] == chapter), None)
-            for r in runs
-        ]
+    for chapter, rows in rows_of.items():
         if not all(rows):
             continue
         for key in sorted(rows[0]["glued"]):
