@@ -4,8 +4,8 @@
 #   make check  — the unit tests and layout checks alone (no chapter, no build): ≤ 2 min
 #   make pdf    — the built book as one PDF (needs Debian's chromium)
 #   make reader — the chapters as reader notebooks (Colab, Jupyter) in _build/reader
-#   make colab  — every chapter alone on Colab's package versions (tests/test_colab.py)
-#   make smoke  — every chapter with the full profile's sizes, 2 updates an epoch
+#   make colab  — every chapter alone on Colab's package versions, full profile's sizes (smoke)
+#   make smoke  — every chapter with the full profile's sizes, 2 updates an epoch (newest versions)
 #   make bench  — the book's models against keras-io's at equal time (BENCH_ARGS="--budget 60")
 #   make serve  — serve the built book on http://127.0.0.1:8000
 #   make student — student notebooks (solutions removed) in student/
@@ -40,18 +40,30 @@ book: $(STAMP)
 	  { rm -rf _build/html; echo "The build failed (see the warnings above); no pages were kept."; exit 1; }
 	@echo "The book is built. Open: file://$(CURDIR)/$(HTML)  (or run: make serve)"
 
-# Executes every chapter with nbval (their outputs are cached so the strict book build that
-# follows does not execute them again), builds the book, and runs the unit and browser tests.
+# Two pytest runs. The first executes every chapter with nbval and runs every test that needs
+# no built book and no browser, $(JOBS) at a time (pytest-xdist; --dist loadscope keeps a
+# chapter's cells, and a test module, on one worker): a chapter keeps about one core busy, so
+# two side by side fill a 2-core machine. The executed chapters are cached, so the second run's
+# strict book build does not execute them again (one worker builds, the other waits for it);
+# it then runs the tests that read the built book or drive a browser, spread over the workers.
+# Both runs always run; the target fails if either failed.
 # BOOK_BUILD=1: the chapters log one line per epoch instead of progress bars, as in the book.
+JOBS ?= 2
+TEST_ENV := BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-test.jsonl
 test: $(STAMP)
 	@mkdir -p _build && rm -f _build/updates-test.jsonl
-	BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-test.jsonl $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider -m "not colab" $(PYTEST_ARGS)
+	@status=0; \
+	$(TEST_ENV) $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider -n $(JOBS) \
+	  --dist loadscope -m "not colab and not built_book and not browser" $(PYTEST_ARGS) || status=$$?; \
+	$(TEST_ENV) $(BIN)/python -m pytest tests -p no:cacheprovider -n $(JOBS) --dist load \
+	  -m "(built_book or browser) and not colab" $(PYTEST_ARGS) || status=$$?; \
+	exit $$status
 
 # The fast path while editing helpers/ or tests/: everything that needs no executed chapter, no
 # built book, no browser, no Colab venv and nothing slow (markers: pyproject.toml, conftest.py).
 FAST := not notebook and not build and not browser and not slow and not colab
 check: $(STAMP)
-	$(BIN)/python -m pytest tests -m "$(FAST)" -p no:cacheprovider -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -m "$(FAST)" -p no:cacheprovider -q -n $(JOBS) $(PYTEST_ARGS)
 
 # The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a
 # GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.train.smoke).
@@ -72,9 +84,18 @@ reader: $(STAMP)
 
 # Every chapter's reader notebook alone in an empty folder, run on Colab's package versions
 # (tests/colab/colab-packages.txt; the venv is cached in _build/colab-venv, and its first run
-# downloads TensorFlow, about 600 MB).
+# downloads TensorFlow, about 600 MB), in a smoke run of the full profile: one execution of
+# each chapter checks Colab's versions and the full profile's data, sizes and shapes (what
+# `make smoke` checks on the newest versions), then prints the chapters' timing table.
+# The chapters run $(JOBS) at a time (--dist load), each worker in its own hard-linked copy of the
+# venv, which is made first, once.
 colab: $(STAMP)
-	BOOK_BUILD=1 $(BIN)/python -m pytest tests/test_colab.py -m colab -p no:cacheprovider $(PYTEST_ARGS)
+	@mkdir -p _build && rm -f _build/updates-full.jsonl
+	$(BIN)/python tests/test_colab.py
+	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-full.jsonl \
+	  $(BIN)/python -m pytest tests/test_colab.py -m colab -p no:cacheprovider -n $(JOBS) --dist load \
+	  $(PYTEST_ARGS)
+	@$(BIN)/python -m helpers.teach.timings
 
 # The whole book as one PDF: Chromium prints each built page in reading order (helpers/book/pdf.py).
 pdf: $(HTML)

@@ -5,7 +5,9 @@ test`` runs everything. Most marks are given here, from what a test needs, so a 
 executes a chapter or builds the book cannot slip into the fast path by forgetting a marker:
 
 - every cell nbval collects from a chapter (``pytest book --nbval-lax``) is ``notebook``;
-- every test that asks for the built book (the ``built_book`` fixture) is ``build``.
+- every test that asks for the built book (the ``built_book`` fixture) is ``build`` and
+  ``built_book``: ``make test`` runs those after the chapters, when the book can be built from
+  their executions.
 
 Tests that build or drive a browser in another way carry their marker in their own module.
 This file sits at the root so that it also applies to ``pytest book``, which loads no
@@ -16,9 +18,26 @@ from __future__ import annotations
 import pytest
 
 
+#: nodeid -> outcomes of the tests this process ran. Recorded here, at the root, because a
+#: report of a chapter's cell (under book/) reaches no hook of tests/conftest.py; an xdist
+#: worker has no terminal reporter whose stats could be read instead. tests/conftest.py reads
+#: it as ``config.book_outcomes`` to cache the chapters that passed for the build.
+OUTCOMES: dict[str, set[str]] = {}
+
+
+def pytest_configure(config):
+    config.book_outcomes = OUTCOMES
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or report.outcome != "passed":
+        OUTCOMES.setdefault(report.nodeid, set()).add(report.outcome)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if type(item).__name__ == "IPyNbCell":  # nbval: a chapter's cell
             item.add_marker(pytest.mark.notebook)
         if "built_book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.build)
+            item.add_marker(pytest.mark.built_book)

@@ -492,6 +492,7 @@ def _log_updates(x, epochs, batch_size, steps_per_epoch) -> None:
             json.dumps(
                 {
                     "chapter": _chapter["name"],
+                    "run": os.getpid(),  # chapters run side by side share the log
                     "epochs": epochs,
                     "updates_per_epoch": int(steps_per_epoch),
                     "batch_size": batch_size,
@@ -499,6 +500,59 @@ def _log_updates(x, epochs, batch_size, steps_per_epoch) -> None:
             )
             + "\n"
         )
+
+
+def _first_batches(data, batch_size):
+    """The first ``SMOKE_STEPS`` batches of ``data`` (an array, a tuple of arrays or a
+    Keras ``PyDataset``), for a smoke run.
+
+    Why not ``steps_per_epoch``: with it, Keras carries one iterator across the
+    epochs, so data of fewer than ``epochs × SMOKE_STEPS`` batches runs out, stops
+    training early and warns on stderr. Shorter data keeps every epoch whole, with the
+    profile's shapes.
+    """
+    import keras
+
+    if data is None:
+        return None
+    if isinstance(data, keras.utils.PyDataset):
+        return _FirstBatches.of(data, SMOKE_STEPS)
+    if isinstance(data, (tuple, list)):
+        return type(data)(_first_batches(part, batch_size) for part in data)
+    if isinstance(data, dict):
+        return {key: _first_batches(part, batch_size) for key, part in data.items()}
+    if hasattr(data, "shape") and hasattr(data, "__getitem__"):  # NumPy or a tensor
+        return data[: SMOKE_STEPS * (batch_size or 32)]
+    return data
+
+
+class _FirstBatches:
+    """A ``PyDataset`` that serves the first ``batches`` batches of another one (the
+    class is made on first use, so that importing this module does not import Keras)."""
+
+    _made = None
+
+    @classmethod
+    def of(cls, data, batches):
+        if cls._made is None:
+            import keras
+
+            class FirstBatches(keras.utils.PyDataset):
+                def __init__(self, data, batches):
+                    super().__init__()
+                    self.data, self.batches = data, min(batches, len(data))
+
+                def __len__(self):
+                    return self.batches
+
+                def __getitem__(self, index):
+                    return self.data[index]
+
+                def on_epoch_end(self):
+                    self.data.on_epoch_end()
+
+            cls._made = FirstBatches
+        return cls._made(data, batches)
 
 
 def fit(
@@ -526,10 +580,9 @@ def fit(
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     _log_updates(x, epochs, batch_size, kwargs.get("steps_per_epoch"))
-    if smoke():  # the profile's epochs and data, a couple of updates each
-        kwargs.setdefault("steps_per_epoch", SMOKE_STEPS)
-        if validation_data is not None:
-            kwargs.setdefault("validation_steps", SMOKE_STEPS)
+    if smoke() and "steps_per_epoch" not in kwargs:  # the profile's epochs, 2 updates
+        x, y = _first_batches(x, batch_size), _first_batches(y, batch_size)
+        validation_data = _first_batches(validation_data, batch_size)
     callbacks = list(callbacks)
     if verbose == "auto":
         if os.environ.get("CI") or os.environ.get("BOOK_BUILD"):

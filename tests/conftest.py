@@ -1,12 +1,14 @@
 """Shared fixtures: the repository root, the built book, and per-notebook timings.
 
-`make test` runs ``pytest book tests --nbval-lax``: nbval executes every chapter first. The
-notebooks it executed successfully are stored in the book's jupyter-cache, under the same
-execution key the build computes (:mod:`helpers.book.cache`), so the strict book build that
-follows (the ``built_book`` fixture) reuses them instead of executing them again.
+`make test` runs ``pytest book tests --nbval-lax`` in two pytest-xdist workers (every test but
+the built book's and the browser's), then the built book's tests. The notebooks nbval executed
+successfully are stored in the book's jupyter-cache, under the same execution key the build
+computes (:mod:`helpers.book.cache`), so the strict book build (the ``built_book`` fixture)
+reuses them instead of executing them again.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -35,28 +37,37 @@ def _nbval_notebooks(session):
     return groups
 
 
+_CACHED: list[str] = []
+
+
 def _outcomes(config):
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    outcomes = {}
-    for key in ("passed", "failed", "error", "skipped"):
-        for report in reporter.stats.get(key, []) if reporter else []:
-            if report.when == "call" or report.outcome != "passed":
-                outcomes.setdefault(report.nodeid, set()).add(report.outcome)
-    return outcomes
+    """nodeid -> outcomes of the tests this process ran (recorded by the root conftest.py)."""
+    return config.book_outcomes
 
 
 def cache_executed_notebooks(session) -> list[str]:
     """Put the notebooks nbval ran without a failure into jupyter-cache; return their names."""
-    import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
     from helpers.book.cache import cache_dir
 
     outcomes = _outcomes(session.config)
-    cache = get_cache(str(cache_dir(BUILD_DIR)))  # the folder the build will look in
+    ran = {path: items for path, items in _nbval_notebooks(session).items()
+           if all(i.test_outputs is not None for i in items)}
+    if not ran:
+        return []
+    BUILD_DIR.mkdir(exist_ok=True)
+    with open(BUILD_DIR / ".jupyter_cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers finish together; one writes at a time
+        return _cache(ran, outcomes, get_cache(str(cache_dir(BUILD_DIR))), CacheBundleIn)
+
+
+def _cache(ran, outcomes, cache, CacheBundleIn) -> list[str]:
+    import nbformat
+
     cached = []
-    for path, items in _nbval_notebooks(session).items():
+    for path, items in ran.items():
         results = [outcomes.get(item.nodeid, set()) for item in items]
         if any(not r or r - {"passed"} for r in results) or any(i.test_outputs is None for i in items):
             continue  # not run, or failed: let the build execute it and report the error
@@ -73,12 +84,49 @@ def cache_executed_notebooks(session) -> list[str]:
         cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path)), check_validity=False,
                                     overwrite=True)
         cached.append(path.name)
+    _CACHED.extend(cached)
     return cached
+
+
+def pytest_sessionfinish(session):
+    """Keep the chapters this process executed for a later build, when no build here did.
+
+    `make test` runs the chapters in pytest-xdist workers, two at a time, then builds the book
+    in a second pytest run: each worker stores what it executed as it finishes.
+    """
+    if not _CACHED and _nbval_notebooks(session):
+        cache_executed_notebooks(session)
 
 
 @pytest.fixture(scope="session")
 def built_book(request) -> Path:
-    """Build the book once, strictly (warnings are errors), and return ``_build/html``."""
+    """Build the book once, strictly (warnings are errors), and return ``_build/html``.
+
+    Under pytest-xdist the workers of one run share one build: the first builds (holding a
+    lock), the others wait and find its stamp, the run's id that xdist gives every worker.
+    """
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run_id:
+        return _build_book(request)
+    BUILD_DIR.mkdir(exist_ok=True)
+    stamp = BUILD_DIR / ".built-by-run"
+    with open(BUILD_DIR / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = stamp.read_text().split() if stamp.exists() else []
+        if done[:1] == [run_id]:  # one try per run: a failed build is not repeated
+            if done[1:] != ["ok"]:
+                pytest.fail("the book build failed in another worker (see its error)", pytrace=False)
+            return BUILD_DIR / "html"
+        try:
+            html = _build_book(request)
+        except BaseException:
+            stamp.write_text(f"{run_id} failed")
+            raise
+        stamp.write_text(f"{run_id} ok")
+        return html
+
+
+def _build_book(request) -> Path:
     cached = cache_executed_notebooks(request.session)
     if cached:
         print(f"\nReusing nbval's execution of {len(cached)} notebooks: {', '.join(sorted(cached))}")
@@ -116,6 +164,25 @@ def pytest_terminal_summary(terminalreporter, config):
     build = getattr(config, "_book_build_seconds", None)
     if build is not None:
         terminalreporter.write_line(f"{build:7.1f} s  jupyter-book build (strict)")
+    _colab_table(terminalreporter)
+
+
+def _colab_table(terminalreporter) -> None:
+    """The Colab-like run's table (tests/test_colab.py), from its reports' user properties."""
+    rows = [dict(value) for key in ("passed", "failed") for report in terminalreporter.stats.get(key, [])
+            for name, value in getattr(report, "user_properties", ()) if name == "colab_row"]
+    if not rows:
+        return
+    rows.sort(key=lambda row: row["chapter"])
+    lines = [f"Colab-like run (venv {rows[0]['venv']}, created in {rows[0]['created']})",
+             f"{'chapter':<20} {'seconds':>8} {'pip install s':>14}  result"]
+    lines += [f"{r['chapter']:<20} {r['seconds']:>8.0f} {r['install']:>14}  {r['result']}" for r in rows]
+    lines.append(f"{'total':<20} {sum(r['seconds'] for r in rows):>8.0f}")
+    terminalreporter.section("Colab-like run")
+    for line in lines:
+        terminalreporter.write_line(line)
+    BUILD_DIR.mkdir(exist_ok=True)
+    (BUILD_DIR / "colab-run.txt").write_text("\n".join(lines) + "\n")
 
 
 @pytest.fixture

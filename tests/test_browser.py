@@ -8,6 +8,7 @@ no WCAG 2 A/AA violations, and no page weighs more than 500 kB. Per-page counts 
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -50,7 +51,12 @@ def site(built_book):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     report = built_book.parent / "browser-report.json"
-    report.write_text(json.dumps(REPORT, indent=2))
+    with open(built_book.parent / ".browser-report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # pytest-xdist workers each add the pages they opened
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        old = json.loads(report.read_text()) if run and report.exists() else {}
+        merged = {**old.get("pages", {}), **REPORT} if old.get("run") == run else dict(REPORT)
+        report.write_text(json.dumps({"run": run, "pages": merged}, indent=2))
 
 
 @pytest.fixture(scope="module")

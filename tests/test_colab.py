@@ -12,7 +12,14 @@ What "Colab-like" means here:
   ``output.enable_custom_widget_manager()`` records its calls), so the setup cell takes its
   Colab branch;
 * the kernel is that venv's Python (a kernelspec in a temporary folder), started with
-  ``BOOK_PROFILE=ci``, ``BOOK_BUILD=1`` and the caller's ``BOOK_DATA_DIR``.
+  ``BOOK_BUILD=1`` and the caller's ``BOOK_PROFILE`` (``ci`` when unset), ``BOOK_SMOKE``,
+  ``BOOK_UPDATES_LOG`` and ``BOOK_DATA_DIR``.
+
+``make colab`` runs it with ``BOOK_PROFILE=full BOOK_SMOKE=1``: the full profile's data, sizes
+and shapes with 2 updates an epoch, so one execution of each chapter checks both Colab's package
+versions and what the full profile builds (the ``ci`` profile's lessons are checked by nbval in
+``make test``, on the newest versions). The chapter's first output must name the profile asked
+for, so a kernel that silently ran another profile fails.
 
 What must hold: the chapter runs to the end, no cell writes to stderr, the install in the setup
 cell changes no preinstalled package (``pip freeze`` before and after differ by the book's own
@@ -23,6 +30,7 @@ TensorFlow once (about 600 MB); each chapter then takes about a minute on 2 CPU 
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -106,9 +114,30 @@ def colab_venv(log=print) -> Path:
 # Fixtures: the venv, the wheel, the kernel
 
 
+def worker_venv(python: Path, worker: str) -> Path:
+    """The venv of one pytest-xdist worker: the first uses the cached venv itself; another
+    uses a copy made of hard links (``cp -al``: seconds, no extra disk), since each worker
+    installs and removes the book's package while its chapter runs.
+
+    Safe because nothing changes a file of the venv in place: pip and Python's bytecode
+    cache write new files and replace names, which only the copy's folders see.
+    """
+    if worker in ("", "master", "gw0"):
+        return python
+    home = python.parent.parent
+    copy = home.with_name(f"{home.name}-{worker}")
+    marker = copy / ".copied"  # written last: a copy cut off half way is made again
+    if not marker.exists():
+        shutil.rmtree(copy, ignore_errors=True)
+        subprocess.run(["cp", "-al", str(home), str(copy)], check=True)
+        marker.write_text(str(home))
+    return copy / "bin" / "python"
+
+
 @pytest.fixture(scope="session")
 def colab_python(request) -> Path:
     python = colab_venv(log=lambda line: _say(request, line))
+    python = worker_venv(python, os.environ.get("PYTEST_XDIST_WORKER", ""))
     _uninstall_book(python)  # a run that stopped half-way may have left it
     request.addfinalizer(lambda: _uninstall_book(python))  # the cached venv stays Colab's
     created = python.parent.parent / "creation-seconds.txt"
@@ -124,8 +153,29 @@ def baseline(colab_python) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
-    """The helpers as Colab gets them: a wheel built from this checkout (no dependencies)."""
-    dist = tmp_path_factory.mktemp("dist")
+    """The helpers as Colab gets them: a wheel built from this checkout (no dependencies).
+
+    Built once per run: pytest-xdist workers share it (setuptools builds in the checkout's
+    ``build/`` folder, so two builds at once trip over each other).
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not run:
+        return _build_wheel(tmp_path_factory.mktemp("dist"))
+    dist = ROOT / "_build" / "colab-wheel" / run
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    with open(dist.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = list(dist.glob("*.whl"))
+        if built:
+            return built[0]
+        for old in dist.parent.iterdir():  # wheels of earlier runs
+            if old.is_dir():
+                shutil.rmtree(old)
+        dist.mkdir()
+        return _build_wheel(dist)
+
+
+def _build_wheel(dist: Path) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "-w", str(dist), str(ROOT)], check=True, cwd=ROOT, env=_pip_env())
     [built] = dist.glob("*.whl")
@@ -148,11 +198,12 @@ def _kernel_env(record: Path, ipython_dir: Path, python: Path) -> dict[str, str]
         COLAB_TEST_RECORD=str(record),
         PIP_DISABLE_PIP_VERSION_CHECK="1",  # no "[notice] a new pip" from an outdated venv pip
         PYDEVD_DISABLE_FILE_VALIDATION="1",  # ipykernel 6's debugger: no frozen-modules note in the log
-        BOOK_PROFILE="ci",
+        BOOK_PROFILE=os.environ.get("BOOK_PROFILE", "ci"),
         BOOK_BUILD="1",
     )
-    if os.environ.get("BOOK_DATA_DIR"):
-        env["BOOK_DATA_DIR"] = os.environ["BOOK_DATA_DIR"]
+    for name in ("BOOK_DATA_DIR", "BOOK_SMOKE", "BOOK_UPDATES_LOG"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     return env
 
 
@@ -171,9 +222,10 @@ def _kernel_manager(python: Path, home: Path):
 
 
 # ---------------------------------------------------------------------------------------------
-# The run's table, printed at the end of the session
+# The run's table: each chapter's row rides on its test report (``user_properties``), so the
+# table is printed once, by tests/conftest.py, also when pytest-xdist workers ran the chapters.
 
-RUN: dict = {"venv": "unknown", "rows": []}
+RUN: dict = {"venv": "unknown"}
 
 
 def _say(request, line: str) -> None:
@@ -182,22 +234,6 @@ def _say(request, line: str) -> None:
         reporter.write_line(line)
     else:
         print(line)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _table(request):
-    yield
-    if not RUN["rows"]:
-        return
-    lines = ["", f"Colab-like run (venv {VENVS / _key()}, created in {RUN['venv']})",
-             f"{'chapter':<20} {'seconds':>8} {'pip install s':>14}  result"]
-    for row in RUN["rows"]:
-        lines.append(f"{row['chapter']:<20} {row['seconds']:>8.0f} {row['install']:>14}  {row['result']}")
-    lines.append(f"{'total':<20} {sum(r['seconds'] for r in RUN['rows']):>8.0f}")
-    for line in lines:
-        _say(request, line)
-    (ROOT / "_build").mkdir(exist_ok=True)
-    (ROOT / "_build" / "colab-run.txt").write_text("\n".join(lines) + "\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,7 +272,8 @@ def test_installing_the_book_changes_no_preinstalled_package(colab_python, basel
 
 
 @pytest.mark.parametrize("chapter", _chapters(), ids=lambda p: p.stem)
-def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, baseline, wheel, tmp_path):
+def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, baseline, wheel, tmp_path,
+                                                         request):
     import nbformat
     from nbclient import NotebookClient
 
@@ -275,6 +312,13 @@ def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, 
     ipywidgets_major = int(re.search(r"==(\d+)", baseline.get("ipywidgets", "==0")).group(1))
 
     problems = []
+    wanted = _kernel_env(record, ipython_dir, colab_python)["BOOK_PROFILE"]
+    first = "".join(output.get("text", "") for cell in nb.cells if cell.cell_type == "code"
+                    for output in cell.get("outputs", []) if output.output_type == "stream")
+    if f"Profile: {wanted} " not in first:
+        problems.append(f"no output says 'Profile: {wanted}' (the profile asked for)")
+    if os.environ.get("BOOK_SMOKE") == "1" and "Smoke run:" not in first:
+        problems.append("BOOK_SMOKE=1 was asked for, but no output says 'Smoke run:'")
     if errors:
         problems.append(f"{len(errors)} cell(s) raised:\n  " + "\n  ".join(errors))
     if stderr:
@@ -290,10 +334,11 @@ def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, 
     if widget_calls != (1 if ipywidgets_major >= 8 else 0):
         problems.append(f"enable_custom_widget_manager() was called {widget_calls} time(s) with "
                         f"ipywidgets {ipywidgets_major}.x")
-    RUN["rows"].append(dict(chapter=chapter.stem, seconds=seconds,
-                            install="-" if install is None else f"{install:.1f}",
-                            result="passed" if not problems else f"FAILED ({len(errors)} errors, "
-                            f"{len(stderr)} stderr, {len(changed)} packages changed)"))
+    request.node.user_properties.append(("colab_row", dict(
+        chapter=chapter.stem, seconds=seconds, install="-" if install is None else f"{install:.1f}",
+        venv=str(VENVS / _key()), created=RUN["venv"],
+        result="passed" if not problems else f"FAILED ({len(errors)} errors, "
+        f"{len(stderr)} stderr, {len(changed)} packages changed)")))
     assert not problems, f"{chapter.name} in the Colab-like runtime:\n" + "\n".join(problems)
 
 

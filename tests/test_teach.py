@@ -7,7 +7,7 @@ What this file checks, and where the rest is checked:
   followed by its check), and its student version keeps no text from any solution region.
 * The student version runs up to its first exercise, where the check says the exercise is not
   answered yet (an ``ExerciseNotDone`` message, not a traceback): executed here for the fixture
-  chapter and for ONE real chapter (``BOOK_STUDENT_CHAPTER``, default ``encoder``); for the other
+  chapter and for ONE real chapter (``BOOK_STUDENT_CHAPTER``, default ``primer``); for the other
   chapters it is checked statically (the student's answer cell still defines what its check reads).
 * ``nbgrader generate_assignment`` + ``nbgrader autograde`` give the solutions full marks and the
   blank release zero, on the small fixture chapter (tests/fixtures/fixture.ipynb). Set
@@ -320,14 +320,15 @@ def test_fixture_student_version_stops_kindly_at_its_first_exercise(tmp_path, mo
     assert_stops_kindly_at_first_exercise(read(FIXTURE), tmp_path)
 
 
-STUDENT_CHAPTER = os.environ.get("BOOK_STUDENT_CHAPTER", "encoder")
+# The cheapest chapter with exercises (about 10 s in the ci profile); another with the variable.
+STUDENT_CHAPTER = os.environ.get("BOOK_STUDENT_CHAPTER", "primer")
 
 
 @pytest.mark.notebook  # executes a chapter up to its first exercise
 @pytest.mark.skipif(not (BOOK / f"{STUDENT_CHAPTER}.ipynb").exists(),
                     reason=f"book/{STUDENT_CHAPTER}.ipynb does not exist (yet)")
 def test_chapter_student_version_stops_kindly_at_its_first_exercise(tmp_path, monkeypatch):
-    """One real chapter (BOOK_STUDENT_CHAPTER, default encoder), executed in the ci profile."""
+    """One real chapter (BOOK_STUDENT_CHAPTER, default primer), executed in the ci profile."""
     monkeypatch.setenv("BOOK_PROFILE", os.environ.get("BOOK_PROFILE", "ci"))
     assert_stops_kindly_at_first_exercise(read(BOOK / f"{STUDENT_CHAPTER}.ipynb"), BOOK)
 
@@ -397,8 +398,9 @@ def test_course_command_refuses_unknown_chapters(tmp_path, capsys):
     assert "no chapter with exercises called nope" in capsys.readouterr().err
 
 
-# The cheapest real chapter (about 30 s a run in the ci profile); another with BOOK_ROUNDTRIP_CHAPTER.
-ROUNDTRIP_CHAPTER = os.environ.get("BOOK_ROUNDTRIP_CHAPTER", "encoder")
+# The cheapest chapter with exercises (about 10 s a run in the ci profile, so the round trip
+# takes about 30 s); another with BOOK_ROUNDTRIP_CHAPTER.
+ROUNDTRIP_CHAPTER = os.environ.get("BOOK_ROUNDTRIP_CHAPTER", "primer")
 
 
 @pytest.mark.notebook  # nbgrader executes a whole chapter, twice

@@ -43,6 +43,18 @@ def test_a_chapter_run_again_by_a_test_is_counted_once(tmp_path):
     assert images == {"a": 240, "b": 20}
 
 
+def test_chapters_run_side_by_side_interleave_and_each_first_run_counts(tmp_path):
+    fits = [dict(chapter="a", run=1, epochs=2, updates_per_epoch=10, batch_size=8),
+            dict(chapter="b", run=2, epochs=1, updates_per_epoch=5, batch_size=4),
+            dict(chapter="a", run=1, epochs=1, updates_per_epoch=10, batch_size=8),
+            dict(chapter="b", run=2, epochs=1, updates_per_epoch=5, batch_size=4),
+            dict(chapter="a", run=3, epochs=9, updates_per_epoch=10, batch_size=8)]  # a test
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(f) + "\n" for f in fits))
+    images, updates = timings._fits(tmp_path / "log.jsonl")
+    assert updates == {"a": 30, "b": 10}
+    assert images == {"a": 240, "b": 40}
+
+
 def test_identical_fits_of_one_run_all_count(tmp_path):
     _log(tmp_path / "log.jsonl", [("vae", 15, 63, 64)] * 4)
     _, updates = timings._fits(tmp_path / "log.jsonl")

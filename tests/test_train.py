@@ -1,6 +1,8 @@
 """Profiles, seeds and the setup line every chapter prints."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -217,6 +219,37 @@ def test_smoke_fit_makes_two_updates_per_epoch(monkeypatch):
     assert len(history.history["loss"]) == 2
 
 
+def test_smoke_fit_on_fewer_batches_than_updates_keeps_every_epoch_quietly(monkeypatch, capfd):
+    """Data of 3 batches, 5 epochs, validation of 1 batch: with ``steps_per_epoch`` Keras would
+    run out of data after the second epoch and warn on stderr."""
+    import keras
+
+    class Batches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.shuffles = 0
+
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            return np.full((8, 4), index, "float32"), np.zeros((8, 2), "float32")
+
+        def on_epoch_end(self):
+            self.shuffles += 1
+
+    monkeypatch.setenv("BOOK_SMOKE", "1")
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    model.compile("sgd", "mse")
+    data = Batches()
+    validation = (np.zeros((8, 4), "float32"), np.zeros((8, 2), "float32"))
+    history = train.fit(model, data, epochs=5, validation_data=validation, verbose=0)
+    assert model.optimizer.iterations.numpy() == 5 * train.SMOKE_STEPS
+    assert len(history.history["val_loss"]) == 5
+    assert data.shuffles >= 4  # the chapter's shuffling still happens between epochs
+    assert "ran out of data" not in capfd.readouterr().err
+
+
 def test_the_native_stderr_filter_keeps_real_lines_for_the_whole_session(tmp_path):
     """In a fresh process: notes written after start-up are dropped, other lines pass."""
     import subprocess
@@ -242,5 +275,5 @@ def test_the_updates_log_is_written_where_no_folder_exists_yet(monkeypatch, tmp_
     log = tmp_path / "fresh" / "_build" / "updates.jsonl"
     monkeypatch.setenv("BOOK_UPDATES_LOG", str(log))
     train._log_updates(np.zeros((300, 4)), epochs=3, batch_size=128, steps_per_epoch=None)
-    assert json.loads(log.read_text()) == {"chapter": train._chapter["name"], "epochs": 3,
-                                           "updates_per_epoch": 3, "batch_size": 128}
+    assert json.loads(log.read_text()) == {"chapter": train._chapter["name"], "run": os.getpid(),
+                                           "epochs": 3, "updates_per_epoch": 3, "batch_size": 128}

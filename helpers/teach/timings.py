@@ -17,7 +17,7 @@ Running times come from the logs the test runs leave in the build folder:
   profile would make without making them; ``make smoke`` writes the full one).
 
 A log may hold a chapter more than once (tests that run a chapter again after nbval):
-only the chapter's first run, its first unbroken block of lines, is counted.
+only the chapter's first run (the first process that logged it) is counted.
 
 A bigger profile's time is *estimated* as its training images divided by the images a
 second the chapter reached in its measured ``ci`` run (the whole run counted as
@@ -89,17 +89,26 @@ def reading_minutes(nb) -> tuple[str, float]:
 
 
 def _fits(path: Path) -> tuple[dict, dict]:
-    """Images and updates per chapter from an updates log; empty if there is none."""
+    """Images and updates per chapter from an updates log; empty if there is none.
+
+    A line names the process (``run``) that wrote it, so chapters executed side by
+    side (``make test`` runs two at a time) can interleave: each chapter's first run
+    is counted. Lines without ``run`` (older logs) count the first unbroken block.
+    """
     images, updates = defaultdict(int), defaultdict(int)
-    finished, previous = set(), None
+    finished, previous, first_run = set(), None, {}
     if path.exists():
         for line in path.read_text().splitlines():
             fit = json.loads(line)
-            if fit["chapter"] != previous:  # a new block: the last chapter's run ended
-                finished.add(previous)
-                previous = fit["chapter"]
-            if fit["chapter"] in finished:  # the chapter run again, by a test
-                continue
+            if "run" in fit:
+                if first_run.setdefault(fit["chapter"], fit["run"]) != fit["run"]:
+                    continue  # the chapter run again, by a test
+            else:
+                if fit["chapter"] != previous:  # a new block: the last run ended
+                    finished.add(previous)
+                    previous = fit["chapter"]
+                if fit["chapter"] in finished:  # the chapter run again, by a test
+                    continue
             steps = fit["epochs"] * fit["updates_per_epoch"]
             updates[fit["chapter"]] += steps
             images[fit["chapter"]] += steps * (fit["batch_size"] or 32)
