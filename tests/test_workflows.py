@@ -115,6 +115,27 @@ def _uses():
                     yield path.name, job_id, step["uses"]
 
 
+def _hashed_patterns(text: str) -> list[str]:
+    """The path patterns inside every ``hashFiles(...)`` of a workflow's text."""
+    return [pattern for call in re.findall(r"hashFiles\(([^)]*)\)", text)
+            for pattern in re.findall(r"'([^']+)'", call)]
+
+
+def test_every_hashed_path_exists():
+    """A cache key over a file that is gone hashes nothing, so the key never changes and the
+    cache is never renewed (ci.yml once keyed the data cache on helpers/data.py after it moved)."""
+    missing = [f"{path.name}: {pattern}" for path in WORKFLOW_FILES
+               for pattern in _hashed_patterns(path.read_text())
+               if not any(ROOT.glob(pattern.lstrip("/")))]
+    assert not missing, f"hashFiles of paths that match no file: {missing}"
+
+
+def test_a_hash_of_a_missing_path_is_caught():
+    text = "key: data-${{ hashFiles('helpers/data.py', 'pyproject.toml') }}"
+    assert _hashed_patterns(text) == ["helpers/data.py", "pyproject.toml"]
+    assert not any(ROOT.glob("helpers/data.py")) and any(ROOT.glob("pyproject.toml"))
+
+
 def test_every_action_is_allowed_and_pinned_to_a_current_major_version():
     problems = []
     for name, job_id, uses in _uses():
