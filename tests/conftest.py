@@ -47,30 +47,29 @@ def _outcomes(config):
 
 def cache_executed_notebooks(session) -> list[str]:
     """Put the notebooks nbval ran without a failure into jupyter-cache; return their names."""
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-
-    from helpers.book.cache import cache_dir
-
-    outcomes = _outcomes(session.config)
     ran = {path: items for path, items in _nbval_notebooks(session).items()
-           if all(i.test_outputs is not None for i in items)}
+           if all(i.test_outputs is not None for i in items)}  # not run here: left to the build
     if not ran:
         return []
     BUILD_DIR.mkdir(exist_ok=True)
     with open(BUILD_DIR / ".jupyter_cache.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers finish together; one writes at a time
-        return _cache(ran, outcomes, get_cache(str(cache_dir(BUILD_DIR))), CacheBundleIn)
+        return _cache(ran, _outcomes(session.config))
 
 
-def _cache(ran, outcomes, cache, CacheBundleIn) -> list[str]:
+def _cache(ran, outcomes) -> list[str]:
     import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
 
+    from helpers.book.cache import cache_dir
+
+    cache = get_cache(str(cache_dir(BUILD_DIR)))  # the folder the build will look in
     cached = []
     for path, items in ran.items():
         results = [outcomes.get(item.nodeid, set()) for item in items]
-        if any(not r or r - {"passed"} for r in results) or any(i.test_outputs is None for i in items):
-            continue  # not run, or failed: let the build execute it and report the error
+        if any(not r or r - {"passed"} for r in results):
+            continue  # failed: let the build execute it and report the error
         notebook = nbformat.read(path, as_version=4)
         code_cells = [c for c in notebook.cells if c.cell_type == "code"]
         if len(code_cells) != len(items):
