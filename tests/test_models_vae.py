@@ -158,3 +158,17 @@ def test_a_saved_model_loads_back_with_the_same_layers_beta_and_weights(tmp_path
     assert isinstance(loaded, VariationalAutoencoder) and loaded.beta == 2.0
     same_layers(model, loaded)
     np.testing.assert_allclose(loaded.encode(_images(3))[0], model.encode(_images(3))[0])
+
+
+def test_conv_filters_set_both_convolutions_and_their_mirror():
+    model = build_vae(2, hidden_units=16, conv=True, filters=(8, 16))
+    down = [l for l in model.encoder.layers if isinstance(l, keras.layers.Conv2D)]
+    up = [l for l in model.decoder.layers if isinstance(l, keras.layers.Conv2DTranspose)]
+    assert [l.filters for l in down] == [8, 16]
+    assert [l.filters for l in up] == [8, 1]
+
+
+@pytest.mark.parametrize("filters", [(32,), (32, 64, 128), "32,64", (0, 64), (32, 2.5)])
+def test_bad_filters_say_what_was_expected(filters):
+    with pytest.raises(ValueError, match="filters"):
+        build_vae(2, hidden_units=16, conv=True, filters=filters)

@@ -22,7 +22,8 @@ not import it.
 
 API:
 
-* ``build_vae(latent_size, hidden_units=256, beta=1.0, conv=False, seed=None)`` →
+* ``build_vae(latent_size, hidden_units=256, beta=1.0, conv=False, seed=None,
+  learning_rate=1e-3, filters=(32, 64))`` →
   a compiled :class:`VariationalAutoencoder`; ``model.encoder`` (image → [z_mean,
   z_log_var]), ``model.decoder`` (code → logits, shape (N, 28, 28, 1)).
 * ``model.fit(images, epochs=…)`` (no targets: the images are their own targets); the
@@ -189,21 +190,31 @@ class VariationalAutoencoder(SampledAutoencoder):
 # --------------------------------------------------------------------------------------
 # Builders
 # --------------------------------------------------------------------------------------
-def build_vae_encoder(latent_size: int, hidden_units: int = 256, conv: bool = False):
+def _filters(filters) -> tuple[int, int]:
+    """The two convolution widths, checked: ``(16, 32)``, ``(32, 64)``, …"""
+    if isinstance(filters, (str, bytes)) or len(tuple(filters)) != 2:
+        raise ValueError(f"filters must be two widths, e.g. (32, 64); got {filters!r}")
+    first, second = (whole_number(f, "each of filters") for f in filters)
+    return first, second
+
+
+def build_vae_encoder(latent_size: int, hidden_units: int = 256, conv: bool = False,
+                      filters: tuple[int, int] = (32, 64)):
     """Image (28, 28, 1) → [z_mean, z_log_var], each (N, latent_size).
 
     Dense (the chapter's): flatten → ``hidden_units`` ReLU → two linear heads.
-    ``conv=True``: two stride-2 3×3 convolutions (32, 64 channels; 28 → 14 → 7) →
-    flatten → ``hidden_units`` ReLU → two heads.
+    ``conv=True``: two stride-2 3×3 convolutions (``filters`` channels, 32 and 64 by
+    default; 28 → 14 → 7) → flatten → ``hidden_units`` ReLU → two heads.
     """
     latent_size = whole_number(latent_size, "latent_size")
     hidden_units = whole_number(hidden_units, "hidden_units")
+    first, second = _filters(filters)
     image = keras.Input(shape=(28, 28, 1), name="image")
     x = image
     if conv:
-        x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu",
+        x = layers.Conv2D(first, 3, strides=2, padding="same", activation="relu",
                           name="conv_1")(x)
-        x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu",
+        x = layers.Conv2D(second, 3, strides=2, padding="same", activation="relu",
                           name="conv_2")(x)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(hidden_units, activation="relu", name="encoder_hidden")(x)
@@ -212,25 +223,27 @@ def build_vae_encoder(latent_size: int, hidden_units: int = 256, conv: bool = Fa
     return keras.Model(image, [z_mean, z_log_var], name="vae_encoder")
 
 
-def build_vae_decoder(latent_size: int, hidden_units: int = 256, conv: bool = False):
+def build_vae_decoder(latent_size: int, hidden_units: int = 256, conv: bool = False,
+                      filters: tuple[int, int] = (32, 64)):
     """Code (N, latent_size) → one logit per pixel, (N, 28, 28, 1).
 
     Dense (the chapter's): ``hidden_units`` ReLU → 784 linear → reshape. ``conv=True``:
-    the encoder's mirror, ``hidden_units`` ReLU → 7·7·64 → a stride-2 transposed
-    convolution to 32 channels (7 → 14) → a stride-2 transposed convolution to one
-    logit per pixel (14 → 28). Mirroring keeps it cheap on a CPU (no 64-channel layer at
-    14 × 14 or 32-channel layer at 28 × 28): in the chapter's CPU runs it trains about
-    twice as fast as a keras.io-style decoder with those layers, to the same held-out
-    −ELBO. A sigmoid turns logits into probabilities.
+    the encoder's mirror, ``hidden_units`` ReLU → 7·7·``filters[1]`` → a stride-2
+    transposed convolution to ``filters[0]`` channels (7 → 14) → a stride-2 transposed
+    convolution to one logit per pixel (14 → 28). Mirroring keeps it cheap on a CPU (no
+    64-channel layer at 14 × 14 or 32-channel layer at 28 × 28): in the chapter's CPU
+    runs it trains about twice as fast as a keras.io-style decoder with those layers, to
+    the same held-out −ELBO. A sigmoid turns logits into probabilities.
     """
     latent_size = whole_number(latent_size, "latent_size")
     hidden_units = whole_number(hidden_units, "hidden_units")
+    first, second = _filters(filters)
     code = keras.Input(shape=(latent_size,), name="code")
     y = layers.Dense(hidden_units, activation="relu", name="decoder_hidden")(code)
     if conv:
-        y = layers.Dense(7 * 7 * 64, activation="relu", name="decoder_grid")(y)
-        y = layers.Reshape((7, 7, 64), name="to_grid")(y)
-        y = layers.Conv2DTranspose(32, 3, strides=2, padding="same",
+        y = layers.Dense(7 * 7 * second, activation="relu", name="decoder_grid")(y)
+        y = layers.Reshape((7, 7, second), name="to_grid")(y)
+        y = layers.Conv2DTranspose(first, 3, strides=2, padding="same",
                                    activation="relu", name="deconv_1")(y)
         logits = layers.Conv2DTranspose(1, 3, strides=2, padding="same",
                                         name="logits")(y)
@@ -241,19 +254,22 @@ def build_vae_decoder(latent_size: int, hidden_units: int = 256, conv: bool = Fa
 
 
 def build_vae(latent_size: int, hidden_units: int = 256, beta: float = 1.0,
-              conv: bool = False, seed=None, learning_rate: float = 1e-3):
+              conv: bool = False, seed=None, learning_rate: float = 1e-3,
+              filters: tuple[int, int] = (32, 64)):
     """A :class:`VariationalAutoencoder`, compiled with Adam, ready for ``fit(images)``.
 
     ``latent_size``: dimensions of the code; ``hidden_units``: width of the hidden layer
     on each side; ``beta``: weight of the KL term (1 = the ELBO); ``conv``:
-    convolutional encoder and decoder instead of dense ones; ``seed``: the sampling
+    convolutional encoder and decoder instead of dense ones, with ``filters`` channels
+    in their two convolutions; ``seed``: the sampling
     layer's seed (``None`` follows ``keras.utils.set_random_seed``). Named
     ``vae_<latent_size>``.
     """
     beta = non_negative(beta, "beta")
-    model = VariationalAutoencoder(build_vae_encoder(latent_size, hidden_units, conv),
-                                   build_vae_decoder(latent_size, hidden_units, conv),
-                                   beta=beta, seed=seed, name=f"vae_{latent_size}")
+    model = VariationalAutoencoder(
+        build_vae_encoder(latent_size, hidden_units, conv, filters),
+        build_vae_decoder(latent_size, hidden_units, conv, filters),
+        beta=beta, seed=seed, name=f"vae_{latent_size}")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     return model
 
