@@ -15,7 +15,14 @@ This file sits at the root so that it also applies to ``pytest book``, which loa
 """
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Lessons stop a chapter under pytest (nbval's kernels inherit this), as in the build and in
+# CI; in a reader's runtime they print a note instead (helpers.lessons). A test that runs a
+# chapter as a reader would sets the variable to "note" for that kernel.
+os.environ.setdefault("BOOK_LESSONS", "check")
 
 
 #: nodeid -> outcomes of the tests this process ran. Recorded here, at the root, because a

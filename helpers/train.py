@@ -17,9 +17,11 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
+from . import lessons
+
 PROFILE_VARIABLE = "BOOK_PROFILE"
 SEED_VARIABLE = "BOOK_SEED"
-SMOKE_VARIABLE = "BOOK_SMOKE"
+SMOKE_VARIABLE = lessons.SMOKE_VARIABLE
 DEFAULT_SEED = 42
 #: Updates per epoch in a smoke run (``BOOK_SMOKE=1``).
 SMOKE_STEPS = 2
@@ -172,12 +174,10 @@ def smoke() -> bool:
 
     A smoke run finds size and shape errors of a big profile in minutes on a CPU, before
     a GPU reader does. Its models are barely trained, so what a chapter claims about
-    them cannot hold: in a smoke run, and only there, the chapters' hidden ``assert``
-    lessons and the exercise checks report instead of stopping the chapter
-    (:func:`_stand_down_lessons`).
+    them cannot hold: in a smoke run the chapters' hidden ``assert`` lessons and the
+    exercise checks report instead of stopping the chapter (:mod:`helpers.lessons`).
     """
-    value = os.environ.get(SMOKE_VARIABLE, "").strip().lower()
-    return value not in ("", "0", "false", "no")
+    return lessons.smoke()
 
 
 def get_seed() -> int:
@@ -380,8 +380,7 @@ def start(chapter: str) -> Run:
     keras.utils.set_random_seed(seed)  # seeds Python, NumPy and the backend together
     _chapter["name"] = chapter
     _enable_colab_widgets()
-    if smoke():
-        _stand_down_lessons()
+    lessons.install()  # lessons stop the chapter where the book is checked; else a note
     run = Run(
         chapter=chapter,
         profile=profile,
@@ -391,56 +390,6 @@ def start(chapter: str) -> Run:
     )
     print(run)
     return run
-
-
-class _SoftAsserts:
-    """An IPython AST transformer: ``assert test, message`` becomes a report (smoke runs
-    only)."""
-
-    # put in the notebook's namespace by _stand_down_lessons
-    name = "_book_lesson_not_checked"
-
-    def visit(self, tree):
-        import ast
-
-        name = self.name
-
-        class Rewrite(ast.NodeTransformer):
-            def visit_Assert(self, node):
-                message = node.msg or ast.Constant(ast.unparse(node.test))
-                call = ast.Call(
-                    func=ast.Name(name, ast.Load()),
-                    args=[node.test, message],
-                    keywords=[],
-                )
-                return ast.copy_location(ast.Expr(call), node)
-
-        return ast.fix_missing_locations(Rewrite().visit(tree))
-
-
-def _lesson_not_checked(holds, message) -> None:
-    if not holds:
-        print(f"Smoke run: lesson not checked ({message})")
-
-
-def _stand_down_lessons() -> None:
-    """Smoke runs only: hidden asserts and exercise checks report instead of raising."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is None:
-        return
-    shell.user_ns[_SoftAsserts.name] = _lesson_not_checked
-    if not any(isinstance(t, _SoftAsserts) for t in shell.ast_transformers):
-        shell.ast_transformers.append(_SoftAsserts())
-    from .checks import CheckFailed
-
-    def report(shell, kind, value, traceback, tb_offset=None):
-        print(f"Smoke run: exercise not checked ({value})")
-
-    shell.set_custom_exc((CheckFailed,), report)
 
 
 #: Most epoch lines a non-interactive run prints (the first, the last and evenly

@@ -282,17 +282,29 @@ def test_strip_clears_outputs_but_keeps_marked_cells(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------
-# The student version runs up to its first exercise, which says it is not answered yet
+# The student version: where it is checked (nbgrader's autograde, CI) it stops at its first
+# exercise, which says it is not answered yet; in a student's runtime "Run all" reaches the
+# end, with one line per unanswered exercise (helpers.lessons)
 # ------------------------------------------------------------------------------------------
+_MODE_SETTINGS = ("BOOK_LESSONS", "BOOK_SMOKE", "BOOK_BUILD", "CI", "NBGRADER_EXECUTION")
+
+
+def _kernel_env(mode: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _MODE_SETTINGS}
+    env["BOOK_LESSONS"] = mode
+    return env
+
+
 def run_to_first_check(nb, workdir: Path):
-    """Execute cells up to the first graded check; return (cell index, first error or None)."""
+    """Execute cells up to the first graded check, lessons checked; return (cell index,
+    first error or None)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     first_check = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade"))
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(workdir)}})
-    with client.setup_kernel():
+    with client.setup_kernel(env=_kernel_env("check")):
         for index, cell in enumerate(nb.cells[:first_check + 1]):
             if cell.cell_type != "code":
                 continue
@@ -315,22 +327,47 @@ def assert_stops_kindly_at_first_exercise(instructor, workdir):
     assert shown == [error.evalue.strip()] or len(shown) == 1, "the check showed a traceback"
 
 
+def assert_runs_to_the_end_with_a_line_per_exercise(instructor, workdir):
+    """Run all, as a student would in Jupyter: no cell fails, and each graded check prints
+    its one "not answered yet" line (… Exercise NAME: …)."""
+    from nbclient import NotebookClient
+
+    student = student_notebook(instructor)
+    graded = [c for c in student.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    NotebookClient(student, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(workdir)}}).execute(
+                       env=_kernel_env("note"))
+    lines = []
+    for cell in graded:
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        lines += [line for line in text.splitlines() if line.startswith("… Exercise")]
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
+    assert len(lines) == len(graded), (len(graded), lines)
+
+
 def test_fixture_student_version_stops_kindly_at_its_first_exercise(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(FIXTURES), os.environ.get("PYTHONPATH")])))
     assert_stops_kindly_at_first_exercise(read(FIXTURE), tmp_path)
+
+
+def test_fixture_student_version_runs_to_the_end_in_a_students_runtime(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(FIXTURES), os.environ.get("PYTHONPATH")])))
+    assert_runs_to_the_end_with_a_line_per_exercise(read(FIXTURE), tmp_path)
 
 
 # The cheapest chapter with exercises (about 10 s in the ci profile); another with the variable.
 STUDENT_CHAPTER = os.environ.get("BOOK_STUDENT_CHAPTER", "primer")
 
 
-@pytest.mark.notebook  # executes a chapter up to its first exercise
+@pytest.mark.notebook  # executes a chapter up to its first exercise, then all of it
 @pytest.mark.skipif(not (BOOK / f"{STUDENT_CHAPTER}.ipynb").exists(),
                     reason=f"book/{STUDENT_CHAPTER}.ipynb does not exist (yet)")
-def test_chapter_student_version_stops_kindly_at_its_first_exercise(tmp_path, monkeypatch):
+def test_chapter_student_version_stops_when_checked_and_runs_on_for_a_student(tmp_path, monkeypatch):
     """One real chapter (BOOK_STUDENT_CHAPTER, default primer), executed in the ci profile."""
     monkeypatch.setenv("BOOK_PROFILE", os.environ.get("BOOK_PROFILE", "ci"))
-    assert_stops_kindly_at_first_exercise(read(BOOK / f"{STUDENT_CHAPTER}.ipynb"), BOOK)
+    instructor = read(BOOK / f"{STUDENT_CHAPTER}.ipynb")
+    assert_stops_kindly_at_first_exercise(instructor, BOOK)
+    assert_runs_to_the_end_with_a_line_per_exercise(instructor, BOOK)
 
 
 # ------------------------------------------------------------------------------------------
@@ -338,6 +375,10 @@ def test_chapter_student_version_stops_kindly_at_its_first_exercise(tmp_path, mo
 # ------------------------------------------------------------------------------------------
 def nbgrader(course: Path, *args: str, env=None) -> str:
     env = dict(os.environ if env is None else env)
+    # as on an instructor's machine: nbgrader's own NBGRADER_EXECUTION must be what makes an
+    # unanswered exercise fail (a student's runtime would print a line and run on)
+    for name in ("BOOK_LESSONS", "BOOK_BUILD", "CI"):
+        env.pop(name, None)
     # nbgrader runs `alembic` (beside this Python) to set up its gradebook
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,

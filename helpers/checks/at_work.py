@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import ExerciseIncorrect, Passed, call_answer, choice, passed, require_number
+from . import exercise_check
 
 EX1 = "Exercise at-work-ex1"
 EX2 = "Exercise at-work-ex2"
 EX3 = "Exercise at-work-ex3"
 
 
+@exercise_check
 def exercise_1(prediction, faint_flagged) -> Passed:
     """Predict whether the MSE threshold flags most letters dimmed to 30%.
 
@@ -55,6 +57,7 @@ def _cases():
     ]
 
 
+@exercise_check
 def exercise_2(threshold_for_rate) -> Passed:
     """A threshold flagging (score > threshold) at most ``rate`` of normal scores.
 
@@ -105,6 +108,7 @@ def _auc(normal, outlier) -> float:
     return float(np.mean(greater + 0.5 * ties))
 
 
+@exercise_check
 def exercise_3(auc_by_counting) -> Passed:
     """The AUC: share of (outlier, normal) pairs where the outlier wins (ties ½)."""
     rng = np.random.default_rng(3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import (
+    exercise_check,
     ExerciseIncorrect,
     Passed,
     call_answer,
@@ -18,6 +19,7 @@ EX2 = "Exercise convolutional-ex2"
 EX3 = "Exercise convolutional-ex3"
 
 
+@exercise_check
 def exercise_1(ratio) -> Passed:
     """The code 7×7×16 holds 784 numbers: ratio 1.0, no compression."""
     value = require_number(
@@ -53,6 +55,7 @@ def _reference_letter_purity(codes, labels, channel, k):
     return float(np.bincount(np.asarray(labels)[top]).max() / k)
 
 
+@exercise_check
 def exercise_2(letter_purity) -> Passed:
     """``letter_purity(codes, labels, channel, k)``: the share of the ``k`` images that
     excite ``channel`` most (mean over its 7×7 map) that carry the most common label
@@ -114,6 +117,7 @@ def exercise_2(letter_purity) -> Passed:
     )
 
 
+@exercise_check
 def exercise_3(transposed_decoder) -> Passed:
     for channels in (4, 2):
         model = call_answer(

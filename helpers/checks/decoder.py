@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import ExerciseIncorrect, Passed, call_answer, close_to, passed, require_answer
+from . import exercise_check
 
 EX1 = "Exercise decoder-ex1"
 EX2 = "Exercise decoder-ex2"
 EX3 = "Exercise decoder-ex3"
 
 
+@exercise_check
 def exercise_1(same_as_average_image) -> Passed:
     """Decoding the average code is not the average image: the decoder is nonlinear."""
     value = require_answer(EX1, same_as_average_image, "same_as_average_image")
@@ -43,6 +45,7 @@ def _reference_path(code_a, code_b, steps, references):
     return _nearest(path, references)
 
 
+@exercise_check
 def exercise_2(path_distances) -> Passed:
     """``path_distances(code_a, code_b, steps, references)``: for each of ``steps``
     codes evenly spaced on the line from a to b (ends included), the Euclidean distance
@@ -119,6 +122,7 @@ def _reference_relative_error(originals, reconstructions, labels, n_classes):
     return _by_class(error / ink, labels, n_classes)
 
 
+@exercise_check
 def exercise_3(relative_error_per_class) -> Passed:
     """``relative_error_per_class(originals, reconstructions, labels, n_classes)``: the
     mean over each class of every image's squared error per unit of its ink, so that a

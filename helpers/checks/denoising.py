@@ -6,6 +6,7 @@ import math
 
 from .._validate import number
 from . import (
+    exercise_check,
     ExerciseIncorrect,
     ExerciseNotDone,
     Passed,
@@ -22,6 +23,7 @@ EX3 = "Exercise denoising-ex3"
 FILTER_NAMES = ("median", "gaussian", "total variation", "non-local means")
 
 
+@exercise_check
 def exercise_1(prediction, dae_psnr_db, median_psnr_db) -> Passed:
     """At σ = 0.8, above its training level, is the DAE's PSNR "higher" or "lower" than
     the median filter's? Checked against the two measured held-out PSNRs (dB)."""
@@ -53,6 +55,7 @@ def exercise_1(prediction, dae_psnr_db, median_psnr_db) -> Passed:
     )
 
 
+@exercise_check
 def exercise_2(prediction, validation_psnr_db) -> Passed:
     """Which classical filter wins on salt-and-pepper noise? Checked against the
     measured scores.
@@ -108,6 +111,7 @@ def clipped_noise_mean(noise_level: float) -> float:
     return sigma * (density(0.0) - density(upper)) + tail
 
 
+@exercise_check
 def exercise_3(background_brightness) -> Passed:
     """``background_brightness(noise_level)`` → mean of a black pixel after clipped
     noise."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import (
+    exercise_check,
     ExerciseIncorrect,
     Passed,
     call_answer,
@@ -22,6 +23,7 @@ EX4 = "Exercise encoder-ex4"
 PATTERNS = ("left", "right", "middle", "checker")
 
 
+@exercise_check
 def exercise_1(lost_pattern) -> Passed:
     """Which pattern does a three-value code lose when the bump is the faintest?"""
     answer = choice(EX1, lost_pattern, PATTERNS, "lost_pattern")
@@ -59,6 +61,7 @@ def _reference_pca_reconstruct(images, components, mean):
     )
 
 
+@exercise_check
 def exercise_2(pca_reconstruct) -> Passed:
     """``pca_reconstruct(images, components, mean)`` encodes and decodes with PCA's
     matrices."""
@@ -118,6 +121,7 @@ def exercise_2(pca_reconstruct) -> Passed:
     )
 
 
+@exercise_check
 def exercise_3(max_principal_angle) -> Passed:
     """``max_principal_angle(a, b)`` in degrees, for bases that need not be
     orthonormal."""
@@ -173,6 +177,7 @@ def exercise_3(max_principal_angle) -> Passed:
     return passed(EX3, f"{got:.3f}°, the same as SciPy's subspace_angles.")
 
 
+@exercise_check
 def exercise_4(rotated_reconstructions) -> Passed:
     """Rotating the dense encoder's hidden values *before* their ReLU (and undoing it
     in the next layer's weights) changes what the ReLU lets through: worse

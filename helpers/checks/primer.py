@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import (
+    exercise_check,
     ExerciseIncorrect,
     Passed,
     call_answer,
@@ -29,6 +30,7 @@ def _gaussian_kl(mean_q, std_q, mean_p, std_p) -> float:
     )
 
 
+@exercise_check
 def exercise_1(narrow_to_wide) -> Passed:
     answer = choice(
         EX1, narrow_to_wide, ["smaller", "larger", "equal"], "narrow_to_wide"
@@ -54,6 +56,7 @@ def exercise_1(narrow_to_wide) -> Passed:
     )
 
 
+@exercise_check
 def exercise_2(gaussian_nll) -> Passed:
     rng = np.random.default_rng(0)
     cases = [
@@ -106,6 +109,7 @@ def _variance_kept(images, k) -> float:
     return float(variances[:k].sum() / variances.sum())
 
 
+@exercise_check
 def exercise_3(variance_kept) -> Passed:
     rng = np.random.default_rng(1)
     # images with a few strong directions, as digits have
@@ -144,6 +148,7 @@ def exercise_3(variance_kept) -> Passed:
     )
 
 
+@exercise_check
 def exercise_4(can_be_negative) -> Passed:
     answer = choice(EX4, can_be_negative, ["yes", "no"], "can_be_negative")
     rng = np.random.default_rng(4)

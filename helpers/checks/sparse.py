@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import (
+    exercise_check,
     ExerciseIncorrect,
     ExerciseNotDone,
     Passed,
@@ -52,6 +53,7 @@ def _dead_fraction(codes, threshold):
 TIE_FRACTION = 0.05
 
 
+@exercise_check
 def exercise_1(prediction, units_per_letter, class_names) -> Passed:
     """``prediction``: the letter (e.g. "A") that uses the fewest active units on
     average.
@@ -96,6 +98,7 @@ def exercise_1(prediction, units_per_letter, class_names) -> Passed:
 
 
 # -- exercise 2: the KL sparsity penalty in NumPy --------------------------------------
+@exercise_check
 def exercise_2(kl_sparsity_penalty) -> Passed:
     """``kl_sparsity_penalty(codes, target)`` → Σ_j KL(ρ ‖ ρ̂_j), with ρ̂_j the mean of
     column j."""
@@ -179,6 +182,7 @@ def exercise_2(kl_sparsity_penalty) -> Passed:
 
 
 # -- exercise 3: keep the k largest code values ----------------------------------------
+@exercise_check
 def exercise_3(keep_top_k) -> Passed:
     """``keep_top_k(codes, k)`` → codes with all but each row's ``k`` largest values set
     to 0."""
@@ -223,6 +227,7 @@ def exercise_3(keep_top_k) -> Passed:
 
 
 # -- exercise 4: dead units ------------------------------------------------------------
+@exercise_check
 def exercise_4(dead_fraction, threshold: float = 0.1) -> Passed:
     """``dead_fraction(codes, threshold)`` → the fraction of units active for no image
     at all."""

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import (
+    exercise_check,
     ExerciseIncorrect,
     Passed,
     call_answer,
@@ -26,6 +27,7 @@ EX5 = "Exercise vae-ex5"
 DIRECTIONS = ("lower", "higher")
 
 
+@exercise_check
 def exercise_1(prediction) -> Passed:
     """Predict: with β = 4 instead of 1, is the held-out KL lower or higher? The
     reconstruction term?"""
@@ -72,6 +74,7 @@ def _reference_kl(z_mean, z_log_var):
     return 0.5 * (z_mean**2 + np.exp(z_log_var) - 1.0 - z_log_var)
 
 
+@exercise_check
 def exercise_2(kl_per_dimension) -> Passed:
     """The analytic KL(N(μ, σ²) ‖ N(0, 1)) of each dimension, from z_mean and z_log_var
     (NumPy)."""
@@ -150,6 +153,7 @@ def _reference_iw(log_weights):
     return -(top + np.log(np.mean(np.exp(log_weights - top), axis=0)))
 
 
+@exercise_check
 def exercise_3(importance_weighted) -> Passed:
     """−log of the mean of exp(log_weights) over the k samples (axis 0), computed
     stably."""
@@ -235,6 +239,7 @@ def _terms(name: str, result, what: str) -> tuple[float, float]:
     return values[0], values[1]
 
 
+@exercise_check
 def exercise_4(measure_beta, baseline, beta: float = 4.0) -> Passed:
     """Measure the held-out reconstruction and KL at β = ``beta``; compare them
     with β = 1."""
@@ -278,6 +283,7 @@ def exercise_4(measure_beta, baseline, beta: float = 4.0) -> Passed:
 _SHAPES = (((32, 32, 3), 64), ((28, 28, 1), 2), ((28, 28, 1), 32), ((64, 64, 1), 16))
 
 
+@exercise_check
 def exercise_5(effective_beta) -> Passed:
     """The β hidden in a loss that averages both terms: BCE over the image's values, KL
     over the latent dimensions. The answer is a function of (image_shape,

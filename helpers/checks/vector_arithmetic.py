@@ -7,6 +7,7 @@ import numpy as np
 
 from .._validate import number
 from . import ExerciseIncorrect, Passed, call_answer, choice, close_to, passed
+from . import exercise_check
 
 EX1 = "Exercise vector-arithmetic-ex1"
 EX2 = "Exercise vector-arithmetic-ex2"
@@ -15,6 +16,7 @@ EX3 = "Exercise vector-arithmetic-ex3"
 READINGS = ("regular", "bold")
 
 
+@exercise_check
 def exercise_1(prediction, read_as_regular, baseline_regular=0.0) -> Passed:
     """Predict: bold held-out glyphs minus the bold vector — pushed to regular,
     or still bold?
@@ -75,6 +77,7 @@ def _is_one_pair(vector, codes, has) -> bool:
     return bool(np.any(np.all(np.abs(pairs - vector) < 1e-6, axis=-1)))
 
 
+@exercise_check
 def exercise_2(vector_from_few) -> Passed:
     """``vector_from_few(codes, has_attribute, count, seed)``: the mean of ``count``
     codes with the attribute minus the mean of ``count`` codes without, drawn at
@@ -185,6 +188,7 @@ def _bars(shears) -> np.ndarray:
     return images
 
 
+@exercise_check
 def exercise_3(slant) -> Passed:
     """``slant(images)``: how far each digit leans right, in columns per row
     (ink-weighted)."""

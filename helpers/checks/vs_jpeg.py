@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from . import ExerciseIncorrect, Passed, call_answer, passed, require_number
+from . import exercise_check
 
 EX1 = "Exercise vs-jpeg-ex1"
 EX2 = "Exercise vs-jpeg-ex2"
@@ -24,6 +25,7 @@ def _blank_jpeg_bytes() -> int:
     return len(jpeg_encode(blank, quality=50))
 
 
+@exercise_check
 def exercise_1(blank_file_bytes) -> Passed:
     """How many bytes is a black 280×280 JPEG at quality 50? Within 15%: the headers
     of the chapter plus a few bits for each empty 8×8 block."""
@@ -59,6 +61,7 @@ def _entropy(symbols) -> float:
     return float(-(p * np.log2(p)).sum())
 
 
+@exercise_check
 def exercise_2(entropy_per_symbol) -> Passed:
     cases = [
         np.array([0, 1, 2, 3] * 4),
@@ -110,6 +113,7 @@ def _break_even(n_parameters, ae_bpp, jpeg_bpp, bits_per_parameter=32):
     return math.floor(decoder_bits / (784 * (jpeg_bpp - ae_bpp))) + 1
 
 
+@exercise_check
 def exercise_3(break_even_images) -> Passed:
     """``break_even_images(n_parameters, ae_bpp, jpeg_bpp, bits_per_parameter=32)``:
     the fewest images for which the autoencoder's payload plus its shared decoder
