@@ -49,6 +49,28 @@ class _Page(HTMLParser):
             self.code[-1] += data
 
 
+class _Text(HTMLParser):
+    """The words a reader sees: every text node outside <script> and <style>."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("script", "style") and self._hidden > 0
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+#: Words that mean a result the page quotes was not measured in the run that built it.
+UNMEASURED = re.compile(r"not measured|skipped|not yet tried", re.IGNORECASE)
+
+
 def _parse(built_book, path):
     parser = _Page()
     parser.feed((built_book / path).read_text())
@@ -69,3 +91,26 @@ def test_plumbing_cells_are_removed_from_the_page(built_book, path):
     for code in _parse(built_book, path).code:
         assert not re.search(r"(^|\n)\s*glue\(", code), f"{path}: a glue() cell is visible:\n{code[:300]}"
         assert not re.search(r"(^|\n)\s*assert\b", code), f"{path}: an assertion cell is visible:\n{code[:300]}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_result_on_the_page_was_measured(built_book, path):
+    """Every profile that builds the book measures what its pages quote: no "not measured",
+    "skipped" or "not yet tried" in a page's text, outputs included."""
+    parser = _Text()
+    parser.feed((built_book / path).read_text())
+    text = " ".join(" ".join(parser.parts).split())
+    found = [text[max(0, m.start() - 80):m.end() + 40] for m in UNMEASURED.finditer(text)]
+    assert not found, f"{path}: " + " | ".join(found)
+
+
+@pytest.mark.parametrize("html, found", [
+    ("<p>MNIST result of this run: not measured in this run</p>", True),
+    ("<pre>MNIST benchmark Skipped: set a variable</pre>", True),
+    ("<p>other seeds not yet tried</p>", True),
+    ("<p>measured on 1,000 digits</p><script>var skipped = 1;</script>", False),
+])
+def test_unmeasured_words_are_found_in_the_text_only(html, found):
+    parser = _Text()
+    parser.feed(html)
+    assert bool(UNMEASURED.search(" ".join(parser.parts))) is found

@@ -96,3 +96,14 @@ def test_psnr_at_rate_interpolates_and_refuses_to_extrapolate():
 def test_bad_input_is_refused_with_what_was_expected(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_optimised_huffman_tables_shorten_the_payload_and_decode_the_same():
+    images = _letters(3)
+    plain, plain_files, plain_payload = codec.jpeg_roundtrip(images, quality=5)
+    fitted, fitted_files, fitted_payload = codec.jpeg_roundtrip(images, quality=5, optimize=True)
+    np.testing.assert_array_equal(plain, fitted)  # only the entropy coding changes
+    assert np.all(fitted_payload <= plain_payload) and fitted_payload.sum() < plain_payload.sum()
+    assert np.all(fitted_files < plain_files)  # smaller tables, too
+    curve = codec.jpeg_curve(images, qualities=[5], optimize=True)
+    assert curve["payload_bpp"][0] == fitted_payload.mean() / 784

@@ -159,9 +159,15 @@ def _quality(quality) -> int:
     return whole_number(quality, "JPEG quality", minimum=1, maximum=95)
 
 
-def jpeg_encode(image, quality: int) -> bytes:
+def jpeg_encode(image, quality: int, *, optimize: bool = False) -> bytes:
     """One greyscale image (H, W[, 1], pixels in [0, 1]) as baseline JPEG bytes (Pillow,
-    libjpeg)."""
+    libjpeg).
+
+    ``optimize=False`` writes the standard Huffman tables of the JPEG specification,
+    the same for every image; ``optimize=True`` fits them to the image (a second pass
+    over it), which shortens the payload and the tables: JPEG at its best as a baseline
+    coder.
+    """
     from PIL import Image
 
     batch = as_image_batch(np.asarray(image)[None], "image")
@@ -175,7 +181,7 @@ def jpeg_encode(image, quality: int) -> bytes:
     )
     buffer = io.BytesIO()
     Image.fromarray(pixels, mode="L").save(
-        buffer, format="JPEG", quality=_quality(quality)
+        buffer, format="JPEG", quality=_quality(quality), optimize=bool(optimize)
     )
     return buffer.getvalue()
 
@@ -251,8 +257,9 @@ def jpeg_payload_bytes(data: bytes) -> int:
     return sum(size for name, size in jpeg_segments(data) if name == "scan payload")
 
 
-def jpeg_roundtrip(images, quality: int):
-    """Compress and decompress every image at one quality.
+def jpeg_roundtrip(images, quality: int, *, optimize: bool = False):
+    """Compress and decompress every image at one quality (``optimize``: see
+    :func:`jpeg_encode`).
 
     Returns ``(decoded, file_bits, payload_bits)``: the decoded images (same shape as
     ``images``) and, per image, the bits of the whole file and of the scan payload only.
@@ -264,15 +271,16 @@ def jpeg_roundtrip(images, quality: int):
         )
     decoded, file_bits, payload_bits = [], [], []
     for image in images:
-        data = jpeg_encode(image, quality)
+        data = jpeg_encode(image, quality, optimize=optimize)
         decoded.append(jpeg_decode(data).reshape(image.shape))
         file_bits.append(8 * len(data))
         payload_bits.append(8 * jpeg_payload_bytes(data))
     return np.stack(decoded), np.array(file_bits, float), np.array(payload_bits, float)
 
 
-def jpeg_curve(images, qualities=JPEG_QUALITIES) -> dict:
-    """JPEG's rate–distortion curve: one point per quality.
+def jpeg_curve(images, qualities=JPEG_QUALITIES, *, optimize: bool = False) -> dict:
+    """JPEG's rate–distortion curve: one point per quality (``optimize``: Huffman tables
+    fitted to each image, see :func:`jpeg_encode`).
 
     Returns a dict of arrays: ``quality``, ``file_bpp`` and ``payload_bpp`` (mean bits
     per pixel), and ``psnr_db`` (per-image mean PSNR of the decoded images).
@@ -286,7 +294,7 @@ def jpeg_curve(images, qualities=JPEG_QUALITIES) -> dict:
     pixels = float(np.prod(images.shape[1:3]))
     rows = []
     for q in qualities:
-        decoded, file_bits, payload_bits = jpeg_roundtrip(images, q)
+        decoded, file_bits, payload_bits = jpeg_roundtrip(images, q, optimize=optimize)
         rows.append(
             (
                 q,
