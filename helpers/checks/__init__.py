@@ -54,47 +54,40 @@ class ExerciseIncorrect(CheckFailed):
     is."""
 
 
-class Passed:
-    """What a check returns on success: true, and shown as nothing (the ✓ line was
-    printed).
-
-    ``exercise`` is the label of the exercise that passed, so a test can tell which one
-    did.
+class _Outcome:
+    """A check's result that displays nothing: its truth says whether it passed.
 
     A bare ``True`` would appear under the check cell as ``True``, and nbgrader reads a
-    graded cell's displayed value as partial credit; this object displays nothing, so
-    neither happens.
+    graded cell's displayed value as partial credit; these objects display nothing, so
+    neither happens. ``exercise`` is the exercise's label, so a test can tell which one.
     """
+
+    holds = True
 
     def __init__(self, exercise: str):
         self.exercise = exercise
 
     def __bool__(self) -> bool:
-        return True
+        return self.holds
 
     def __repr__(self) -> str:
-        return f"Passed({self.exercise!r})"
+        return f"{type(self).__name__}({self.exercise!r})"
 
     def _ipython_display_(self):
         pass
 
 
-class NotDone:
+class Passed(_Outcome):
+    """What a check returns on success: true, and shown as nothing (the ✓ line was
+    printed)."""
+
+
+class NotDone(_Outcome):
     """What a check returns, instead of raising, where an unanswered exercise must
     not stop "Run all" (a reader's runtime, a smoke run): false, and shown as
     nothing."""
 
-    def __init__(self, exercise: str):
-        self.exercise = exercise
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return f"NotDone({self.exercise!r})"
-
-    def _ipython_display_(self):
-        pass
+    holds = False
 
 
 def exercise_check(check):
