@@ -107,3 +107,42 @@ def test_optimised_huffman_tables_shorten_the_payload_and_decode_the_same():
     assert np.all(fitted_files < plain_files)  # smaller tables, too
     curve = codec.jpeg_curve(images, qualities=[5], optimize=True)
     assert curve["payload_bpp"][0] == fitted_payload.mean() / 784
+
+
+def test_range_coder_bits_are_real_messages_that_decode_and_cost_near_the_ideal():
+    import constriction
+
+    rng = np.random.default_rng(0)
+    reference = np.round(rng.normal(0, 1.5, (200, 98))).astype(int)
+    symbols = np.round(rng.normal(0, 1.5, (6, 98))).astype(int)
+    bits = codec.range_coder_bits(symbols, reference)
+    ideal = np.array([codec.code_length_bits(row, reference) for row in symbols])
+    low, p = table = codec.symbol_table(symbols, reference)
+    for row, n_bits in zip(symbols, bits):
+        words = codec.range_encode(row, table)
+        assert 32 * words.size == n_bits
+        decoder = constriction.stream.queue.RangeDecoder(words)
+        model = constriction.stream.model.Categorical(p, perfect=False)
+        np.testing.assert_array_equal(decoder.decode(model, row.size) + low, row)
+    assert np.all(bits % 32 == 0) and np.all(bits >= ideal) and np.all(bits <= ideal + 64)
+
+
+def test_a_blank_image_coded_exactly_pulls_the_mean_psnr_up_but_not_the_median():
+    images = _letters(5)
+    images[0] = 0.0  # a blank image, reproduced exactly: PSNR capped at 100 dB
+    decoded = np.clip(images + 0.1 * (images > 0), 0, 1)
+    summary = codec.quality_summary(images, decoded)
+    assert summary["psnr_db"] > summary["median_psnr_db"] + 10
+    assert summary["pooled_psnr_db"] < summary["median_psnr_db"] + 2
+    curve = codec.code_curve(images.reshape(5, -1), images.reshape(5, -1),
+                             lambda c: np.asarray(c).reshape(-1, 28, 28, 1), images, [0.5])
+    assert set(summary) <= set(curve) and "coded_bpp" in curve
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: codec.range_coder_bits(np.zeros(5, int), np.zeros(5, int)), "one row of symbols per image"),
+    (lambda: codec.range_encode(np.array([0, 9]), (0, np.array([0.5, 0.5]))), "outside the table"),
+])
+def test_the_range_coder_refuses_what_it_cannot_code(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -49,7 +49,16 @@ PACKAGES = COLAB / "colab-packages.txt"
 STUB = COLAB / "stub"  # the google.colab stand-in, put on the kernel's PYTHONPATH
 VENVS = ROOT / "_build" / "colab-venv"
 BOOK_PACKAGE = "autoencoders-hands-on"
+
 INSTALL_LIMIT_S = 30.0
+
+
+def _not_on_colab() -> set[str]:
+    """Runtime dependencies Colab does not ship (colab-packages.txt, ``# not-on-colab:``):
+    the setup cell may add these, at any version, and nothing else."""
+    found = re.search(r"^# not-on-colab:(.*)$", PACKAGES.read_text(), re.MULTILINE)
+    return {n.strip().lower() for n in found.group(1).split(",")} if found else set()
+
 
 pytestmark = [pytest.mark.colab, pytest.mark.slow]
 
@@ -249,7 +258,8 @@ def test_the_package_list_names_every_runtime_dependency():
 
     listed = {name(line) for line in PACKAGES.read_text().splitlines() if line.strip() and not line.startswith("#")}
     wanted = {name(d) for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
-    assert wanted <= listed, f"colab-packages.txt lacks {sorted(wanted - listed)}"
+    assert wanted <= listed | _not_on_colab(), f"colab-packages.txt lacks {sorted(wanted - listed)}"
+    assert not listed & _not_on_colab(), "a package 'not on Colab' is pinned as if preinstalled"
     assert all("==" in line for line in PACKAGES.read_text().splitlines()
                if line.strip() and not line.startswith("#")), "pin every package to Colab's version"
 
@@ -261,7 +271,7 @@ def test_installing_the_book_changes_no_preinstalled_package(colab_python, basel
     assert report.returncode == 0, report.stderr[-2000:]
     planned = json.loads(report.stdout)["install"]
     names = {item["metadata"]["name"].lower().replace("_", "-"): item["metadata"]["version"] for item in planned}
-    others = {n: v for n, v in names.items() if n != BOOK_PACKAGE}
+    others = {n: v for n, v in names.items() if n != BOOK_PACKAGE and n not in _not_on_colab()}
     if others:
         book = next(item for item in planned if item["metadata"]["name"].lower().replace("_", "-") == BOOK_PACKAGE)
         requires = book["metadata"].get("requires_dist", [])
@@ -308,7 +318,8 @@ def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, 
         if (record / "widget-manager-calls.txt").exists() else 0
     after = freeze(colab_python)
     changed = sorted(f"{name}: {baseline.get(name)} -> {after.get(name)}" for name in set(baseline) | set(after)
-                     if name != BOOK_PACKAGE and baseline.get(name) != after.get(name))
+                     if name != BOOK_PACKAGE and baseline.get(name) != after.get(name)
+                     and not (name in _not_on_colab() and name not in baseline))
     ipywidgets_major = int(re.search(r"==(\d+)", baseline.get("ipywidgets", "==0")).group(1))
 
     problems = []
