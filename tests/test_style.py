@@ -68,3 +68,20 @@ def test_code_cells_are_short(path):
     assert not long, (
         f"{path.name}: cells (index, lines) over {MAX_CELL_LINES} lines: {long}"
     )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_glue_and_assert_cells_are_hidden_on_the_page(path):
+    """What a page shows is the chapter's code; the glue() and assert plumbing is tagged
+    ``remove-cell`` (the built-page test checks the same in the HTML, minutes later)."""
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    shown = [
+        index
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and re.search(r"(^|\n)\s*(glue\(|assert\b)", cell.source)
+        and not {"remove-cell", "remove-input"} & set(cell.metadata.get("tags", []))
+    ]
+    assert not shown, f"{path.name}: glue/assert cells shown on the page: {shown}"
