@@ -37,7 +37,7 @@ import zlib
 import numpy as np
 
 from .._validate import as_image_batch, whole_number
-from ..metrics import psnr_per_image
+from ..metrics import mse, psnr_per_image
 
 PIXELS_PER_IMAGE = 28 * 28
 JPEG_QUALITIES = (1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
@@ -211,7 +211,7 @@ def quality_summary(images, decoded) -> dict:
     of the mean squared error over all images, which an exactly reproduced image (PSNR
     capped at 100 dB) cannot pull up."""
     per_image = psnr_per_image(images, decoded)
-    pooled_mse = float(np.mean((np.asarray(images, np.float64) - decoded) ** 2))
+    pooled_mse = mse(images, decoded)
     return {
         "psnr_db": float(np.mean(per_image)),
         "median_psnr_db": float(np.median(per_image)),
