@@ -66,12 +66,12 @@ check: $(STAMP)
 	$(BIN)/python -m pytest tests -m "$(FAST)" -p no:cacheprovider -q -n $(JOBS) $(PYTEST_ARGS)
 
 # The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a
-# GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.train.smoke).
+# GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.profiles.smoke).
 smoke: $(STAMP)
 	@mkdir -p _build && rm -f _build/updates-full.jsonl
 	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-full.jsonl \
 	  $(BIN)/python -m pytest book --nbval-lax -p no:cacheprovider --durations=0 --durations-min=20
-	@$(BIN)/python -m helpers.teach.timings
+	@$(BIN)/python -m bookkit.teach.timings
 
 # Not a test: trains the book's models and keras-io's reference models for the same
 # wall-clock time on the same data and prints a table (tests/benchmarks/bench_reference.py).
@@ -80,7 +80,7 @@ bench: $(STAMP)
 
 # The reader notebooks (what Colab and the download button get) without building the book.
 reader: $(STAMP)
-	$(BIN)/python -m helpers.book.reader book _build/reader/book
+	$(BIN)/python -m bookkit.publish.reader book _build/reader/book
 
 # Every chapter's reader notebook alone in an empty folder, run on Colab's package versions
 # (tests/colab/colab-packages.txt; the venv is cached in _build/colab-venv, and its first run
@@ -95,16 +95,16 @@ colab: $(STAMP)
 	BOOK_PROFILE=full BOOK_SMOKE=1 BOOK_BUILD=1 BOOK_UPDATES_LOG=$(CURDIR)/_build/updates-full.jsonl \
 	  $(BIN)/python -m pytest tests/test_colab.py -m colab -p no:cacheprovider -n $(JOBS) --dist load \
 	  $(PYTEST_ARGS)
-	@$(BIN)/python -m helpers.teach.timings
+	@$(BIN)/python -m bookkit.teach.timings
 
-# The whole book as one PDF: Chromium prints each built page in reading order (helpers/book/pdf.py).
+# The whole book as one PDF: Chromium prints each built page in reading order (bookkit/publish/pdf.py).
 pdf: $(HTML)
-	$(BIN)/python -m helpers.book.pdf _build/html _build/pdf/autoencoders-hands-on.pdf
+	$(BIN)/python -m bookkit.publish.pdf _build/html _build/pdf/autoencoders-hands-on.pdf
 	@echo "The PDF is _build/pdf/autoencoders-hands-on.pdf"
 
 # Student notebooks (solutions removed) for instructors who do not use nbgrader.
 student: $(STAMP)
-	$(BIN)/python -m helpers.teach student book student
+	$(BIN)/python -m bookkit.teach student book student
 	@echo "Student notebooks are in $(CURDIR)/student/"
 
 serve: $(HTML)
@@ -118,13 +118,13 @@ clean:
 
 # Strip outputs from the chapters before committing (cells marked keep_output stay).
 clean-notebooks: $(STAMP)
-	$(BIN)/python -m helpers.teach strip book
+	$(BIN)/python -m bookkit.teach strip book
 
 # The other Keras backends. Each has its own venv (.venv-jax, .venv-torch) installed from the
 # project's extras, without TensorFlow; every chapter runs in the ci profile (BOOK_PROFILE
 # overrides), one at a time, with every hidden lesson assert checked and any stderr output
 # counted as a failure (as the strict build does). Per-chapter seconds and the glued numbers
-# go to _build/backends/<backend>/ (tests/benchmarks/run_chapters.py).
+# go to _build/backends/<backend>/ (bookkit/run_chapters.py).
 BACKEND ?= jax
 BACKENDS := jax torch
 # PyPI's Linux torch is the CUDA build; the CPU build comes from PyTorch's own index.
@@ -140,13 +140,13 @@ NICE ?= nice -n 10
 
 test-backend: .venv-$(BACKEND)/.installed
 	KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=$${BOOK_PROFILE:-ci} BOOK_BUILD=1 \
-	  $(NICE) .venv-$(BACKEND)/bin/python tests/benchmarks/run_chapters.py \
+	  $(NICE) .venv-$(BACKEND)/bin/python -m bookkit.run_chapters \
 	  --out _build/backends/$(BACKEND) $(CHAPTERS)
 
 backends:
 	@began=$$(date +%s); \
 	for backend in $(BACKENDS); do $(MAKE) --no-print-directory test-backend BACKEND=$$backend || exit 1; done; \
-	.venv-jax/bin/python tests/benchmarks/run_chapters.py --compare \
+	.venv-jax/bin/python -m bookkit.run_chapters --compare \
 	  $(foreach b,$(BACKENDS),_build/backends/$(b)/results.json); \
 	echo "make backends took $$(( $$(date +%s) - began )) s"
 
@@ -155,7 +155,7 @@ backends:
 # passed there, or changed since, is executed again by the build.
 build-backend: .venv-$(BACKEND)/.installed
 	KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=$${BOOK_PROFILE:-ci} BOOK_BUILD=1 \
-	  .venv-$(BACKEND)/bin/python tests/benchmarks/run_chapters.py \
+	  .venv-$(BACKEND)/bin/python -m bookkit.run_chapters \
 	  --cache-for-build _build/backends/$(BACKEND) --build-dir _build/backends/$(BACKEND)/book/_build
 	@KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=$${BOOK_PROFILE:-ci} BOOK_BUILD=1 \
 	  $(NICE) .venv-$(BACKEND)/bin/jupyter-book build . -W --keep-going \
@@ -170,5 +170,5 @@ build-backend: .venv-$(BACKEND)/.installed
 # torch into .venv-torch first); for JAX, install "jax[cuda12]" into .venv-jax first.
 full-gpu: .venv-$(BACKEND)/.installed
 	KERAS_BACKEND=$(BACKEND) BOOK_PROFILE=full BOOK_BUILD=1 \
-	  .venv-$(BACKEND)/bin/python tests/benchmarks/run_chapters.py --targets \
+	  .venv-$(BACKEND)/bin/python -m bookkit.run_chapters --targets \
 	  --out _build/full-gpu/$(BACKEND) $(CHAPTERS)

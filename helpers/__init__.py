@@ -6,7 +6,8 @@ Importing ``helpers`` is cheap and has no side effects: Keras is imported only w
 function that needs it runs.
 """
 
-from .train import get_profile, start
+from .profiles import get_profile
+from .session import start
 
 __all__ = ["start", "get_profile"]
 __version__ = "0.2.0"  # equals pyproject.toml (tests/test_layout.py)

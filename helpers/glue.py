@@ -7,7 +7,7 @@ Where the chapter is read decides how the number reaches the paragraph that cite
   :func:`glue` hands the value to :func:`myst_nb.glue` whenever myst-nb is installed
   (the book's build has it);
 * in a reader notebook (Colab, JupyterLab, classic Jupyter: see
-  :mod:`helpers.book.reader`) a paragraph that cites numbers is shown by
+  :mod:`bookkit.publish.reader`) a paragraph that cites numbers is shown by
   :func:`paragraph`, which fills them in from :data:`values`, the same numbers the
   reader's own run glued.
 

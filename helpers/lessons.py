@@ -20,13 +20,6 @@ chapter runs:
     a smoke run (``BOOK_SMOKE=1``): models are barely trained, so lessons and checks are
     reported, never checked.
 
-``BOOK_LESSONS=check``, so nbval's kernels inherit it).
-    ``note`` a reader's runtime (Colab, Jupyter): a lesson that does not hold prints a
-    short note, what was expected and what the run gave, and the chapter runs on; an
-    exercise left unanswered prints one line instead of stopping "Run all". ``smoke`` a
-    smoke run (``BOOK_SMOKE=1``): models are barely trained, so lessons and checks are
-    reported, never checked.
-
 ``BOOK_LESSONS=check`` or ``BOOK_LESSONS=note`` overrides the choice (a smoke run stays
 a smoke run). The rewrite is an IPython AST transformer: the chapter keeps plain
 ``assert`` statements, which read as what they are.

@@ -3,7 +3,7 @@
 `make test` runs ``pytest book tests --nbval-lax`` in two pytest-xdist workers (every test but
 the built book's and the browser's), then the built book's tests. The notebooks nbval executed
 successfully are stored in the book's jupyter-cache, under the same execution key the build
-computes (:mod:`helpers.book.cache`), so the strict book build (the ``built_book`` fixture)
+computes (:mod:`bookkit.publish.cache`), so the strict book build (the ``built_book`` fixture)
 reuses them instead of executing them again.
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _cache(ran, outcomes) -> list[str]:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    from helpers.book.cache import cache_dir
+    from bookkit.publish.cache import cache_dir
 
     cache = get_cache(str(cache_dir(BUILD_DIR)))  # the folder the build will look in
     cached = []
@@ -157,7 +157,7 @@ def pytest_terminal_summary(terminalreporter, config):
         for name, total in sorted(seconds.items(), key=lambda kv: -kv[1]):
             terminalreporter.write_line(f"{total:7.1f} s  {name}")
         terminalreporter.write_line(f"{sum(seconds.values()):7.1f} s  all notebooks")
-        BUILD_DIR.mkdir(exist_ok=True)  # read by helpers.teach.timings
+        BUILD_DIR.mkdir(exist_ok=True)  # read by bookkit.teach.timings
         (BUILD_DIR / "notebook-seconds.json").write_text(json.dumps(
             {Path(name).stem: round(total, 1) for name, total in seconds.items()}, indent=1))
     build = getattr(config, "_book_build_seconds", None)

@@ -1,4 +1,4 @@
-"""The book's Sphinx extension (helpers.book.extension), unit by unit, without a Sphinx build:
+"""The book's Sphinx extension (bookkit.publish.extension), unit by unit, without a Sphinx build:
 one box per Keras summary, no duplicate scripts, a colour mode, readable colours, a keyed
 execution cache, and a failed build that leaves nothing stale. (tests/test_build_cache.py and
 tests/test_reader.py build small books with it.)"""
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from helpers.book import extension
+from bookkit.publish import extension
 
 PRE = '<pre style="white-space:pre;overflow-x:auto;line-height:normal;font-family:Menlo,monospace">{}</pre>\n'
 
@@ -85,7 +85,7 @@ def test_a_failed_build_forgets_its_environment(tmp_path, exception, kept):
 
 
 def test_the_execution_cache_is_keyed_once_under_the_build_folder(tmp_path, monkeypatch, capsys):
-    from helpers.book import cache
+    from bookkit.publish import cache
 
     monkeypatch.setattr(cache, "execution_facts", lambda: {"profile": "ci", "seed": 1, "backend": "jax",
                                                           "environment": {}, "packages": {}, "helpers": "h",
@@ -117,7 +117,7 @@ def test_setup_connects_every_step_and_is_parallel_safe(monkeypatch):
 
 
 def test_bibliography_entries_get_the_role_their_list_requires():
-    from helpers.book.extension import _accessible_bibliography
+    from bookkit.publish.extension import _accessible_bibliography
 
     context = {"body": '<div role="list"><div class="citation" role="doc-biblioentry">'}
     _accessible_bibliography(None, "book/references", "page.html", context, None)

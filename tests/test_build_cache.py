@@ -3,7 +3,7 @@
 The ``build`` tests build a one-chapter book in a temporary folder with the real ``_config.yml``
 and the real Sphinx extension, so the execution cache key and the failed-build rule are
 exercised by Jupyter Book itself (a few seconds of kernel start-up per build); the key itself
-(:mod:`helpers.book.cache`) is tested without a build.
+(:mod:`bookkit.publish.cache`) is tested without a build.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.book import cache
+from bookkit.publish import cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,10 @@ def _notebook(*sources: str) -> str:
 
 
 def _book(folder: Path, *sources: str) -> Path:
-    shutil.copy(ROOT / "_config.yml", folder / "_config.yml")
+    config = (ROOT / "_config.yml").read_text()
+    assert "bookkit.publish.extension: .\n" in config  # the extension, found from the checkout
+    (folder / "_config.yml").write_text(
+        config.replace("bookkit.publish.extension: .", f"bookkit.publish.extension: {ROOT}"))
     shutil.copy(ROOT / "references.bib", folder / "references.bib")  # _config.yml names it
     (folder / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: probe\n")
     (folder / "index.md").write_text("# A probe\n")

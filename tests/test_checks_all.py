@@ -1,9 +1,9 @@
 """Every exercise check, read from the chapters: blanks and the student stub are "not done",
 and each solution that runs outside its chapter passes its check.
 
-The exercises come from the chapters themselves (``helpers.teach.exercises.find_exercises``),
+The exercises come from the chapters themselves (``bookkit.teach.exercises.find_exercises``),
 and the student stub is what nbgrader's ``ClearSolutions`` makes of the answer cell
-(``helpers.teach.student.student_cell``), so no answer is typed twice. A solution that needs
+(``bookkit.teach.student.student_cell``), so no answer is typed twice. A solution that needs
 the chapter's trained models or measurements (its check takes a number the chapter measured)
 cannot run here: it runs where the chapter runs, under nbval (``make test``).
 """
@@ -22,8 +22,8 @@ import pytest
 
 import helpers.checks
 from helpers.checks import ExerciseNotDone
-from helpers.teach.exercises import END, _source, find_exercises
-from helpers.teach.student import student_cell
+from bookkit.teach.exercises import END, cell_source, find_exercises
+from bookkit.teach.student import student_cell
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 
@@ -52,7 +52,7 @@ def _chapter_exercises() -> list:
         for exercise in find_exercises(nb):
             if exercise.check is None or len(exercise.answers) != 1:
                 continue
-            call = ast.parse(_source(nb.cells[exercise.check])).body
+            call = ast.parse(cell_source(nb.cells[exercise.check])).body
             calls = [node for stmt in call for node in ast.walk(stmt) if isinstance(node, ast.Call)
                      and re.fullmatch(r"helpers\.checks\.\w+\.exercise_\d+", ast.unparse(node.func))]
             assert len(calls) == 1, f"{path.name} {exercise.label}: the check cell calls {len(calls)} checks"
@@ -130,7 +130,7 @@ def _up_to_the_solution(source: str) -> str:
 
 @pytest.mark.parametrize("label, module, number, cell, call", EXERCISES)
 def test_the_student_stub_is_not_done(label, module, number, cell, call):
-    stub = _source(student_cell(cell))
+    stub = cell_source(student_cell(cell))
     assert "YOUR CODE HERE" in stub, f"{label}: the student version of the answer cell has no stub"
     namespace = _run(_up_to_the_solution(stub))
     answer = namespace[ast.unparse(call.args[0])]
@@ -152,7 +152,7 @@ def _top_level_names(source: str) -> set[str]:
 
 def _needs_the_chapter(cell, call) -> set[str]:
     """Names the check call reads that the solution does not define: the chapter's state."""
-    defined = _top_level_names(_up_to_the_solution(_source(cell)))
+    defined = _top_level_names(_up_to_the_solution(cell_source(cell)))
     read = {n.id for arg in [*call.args, *(k.value for k in call.keywords)]
             for n in ast.walk(arg) if isinstance(n, ast.Name)}
     return read - defined
@@ -174,7 +174,7 @@ def test_only_checks_of_measured_values_leave_their_solution_to_the_chapter():
 
 @pytest.mark.parametrize("label, module, number, cell, call", STANDALONE)
 def test_the_chapters_solution_passes_its_check(label, module, number, cell, call, passes):
-    namespace = _run(_up_to_the_solution(_source(cell)))
+    namespace = _run(_up_to_the_solution(cell_source(cell)))
     args = [eval(ast.unparse(node), namespace) for node in call.args]  # noqa: S307 - the book's own call
     kwargs = {k.arg: eval(ast.unparse(k.value), namespace) for k in call.keywords}  # noqa: S307
     passes(getattr(_check_modules()[module], f"exercise_{number}"), *args, **kwargs)

@@ -5,7 +5,7 @@ What "Colab-like" means here:
 * a virtual environment with exactly the versions in ``tests/colab/colab-packages.txt`` (Colab's
   preinstalled TensorFlow, Keras, NumPy, IPython 7, ipywidgets 7, ...), made once and cached
   under ``_build/colab-venv/<hash of that file>``;
-* the *reader notebook* of the chapter (:mod:`helpers.book.reader`), copied alone into an empty
+* the *reader notebook* of the chapter (:mod:`bookkit.publish.reader`), copied alone into an empty
   folder, its setup cell installing the book's helpers from a wheel built from this checkout
   (``--install``) exactly as Colab installs them from the repository;
 * ``google.colab`` importable and imported when the kernel starts (a stub in ``tests/colab``:
@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 import pytest
+from wheel_source import wheel_source
 
 ROOT = Path(__file__).resolve().parents[1]
 COLAB = ROOT / "tests" / "colab"
@@ -185,8 +186,9 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def _build_wheel(dist: Path) -> Path:
+    source = wheel_source(dist / "source")  # not the checkout: tests/wheel_source.py
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(dist), str(ROOT)], check=True, cwd=ROOT, env=_pip_env())
+                    "-w", str(dist), str(source)], check=True, cwd=source, env=_pip_env())
     [built] = dist.glob("*.whl")
     return built
 
@@ -287,7 +289,7 @@ def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, 
     import nbformat
     from nbclient import NotebookClient
 
-    from helpers.book.reader import reader_notebook
+    from bookkit.publish.reader import reader_notebook
 
     folder, home, record, ipython_dir = (tmp_path / n for n in ("notebook", "home", "record", "ipython"))
     for made in (folder, home, record, ipython_dir / "profile_default" / "startup"):

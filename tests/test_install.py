@@ -11,6 +11,7 @@ import venv
 from pathlib import Path
 
 import pytest
+from wheel_source import wheel_source
 
 #: A fresh venv and a wheel of the repository, then a chapter executed in it.
 pytestmark = [pytest.mark.slow, pytest.mark.notebook]
@@ -33,8 +34,10 @@ def fresh_env(tmp_path_factory) -> Path:
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     (Path(purelib) / "test-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    # from a copy of the sources, not the checkout (tests/wheel_source.py says why)
+    source = wheel_source(tmp_path_factory.mktemp("source"))
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", purelib, str(ROOT)], check=True, cwd=home)
+                    "--target", purelib, str(source)], check=True, cwd=home)
     return python
 
 
@@ -61,3 +64,28 @@ def test_a_chapter_copied_alone_runs_its_setup_cell_and_to_the_end(fresh_env, tm
         "".join(o.get("text", "")) for o in next(c for c in cells if c["cell_type"] == "code")["outputs"])
     for word in ("Profile: ci", "Keras backend:", "device:", "seed:"):
         assert word in first_output, f"the setup cell did not print {word!r}: {first_output!r}"
+
+
+def test_the_wheel_holds_what_chapters_import_and_no_book_tooling(fresh_env, tmp_path):
+    """Every module of the installed ``helpers`` imports on its own (none reaches for the
+    checkout), and neither the build nor the teaching tools (``bookkit``) were installed."""
+    script = (
+        "import importlib, pkgutil, sys, sysconfig, pathlib, helpers\n"
+        "names = [m.name for m in pkgutil.walk_packages(helpers.__path__, 'helpers.')]\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "site = pathlib.Path(sysconfig.get_paths()['purelib'])\n"
+        "print(' '.join(names))\n"
+        "print(' '.join(sorted(p.name for p in site.iterdir() if p.is_dir())))\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('bookkit', 'sphinx', 'myst_nb', 'nbgrader', 'jupyter_book'))))\n")
+    env = dict(os.environ, BOOK_PROFILE="ci")
+    env.pop("PYTHONPATH", None)
+    result = subprocess.run([str(fresh_env), "-c", script], capture_output=True, text=True,
+                            cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    modules, installed, tooling = (line.split() for line in result.stdout.splitlines()[-3:])
+    assert {"helpers.data.files", "helpers.train", "helpers.checks.vae"} <= set(modules), modules
+    assert not [m for m in modules if m.startswith(("helpers.book", "helpers.teach"))], modules
+    assert "helpers" in installed and "bookkit" not in installed, installed
+    assert tooling == [], f"importing every helpers module loaded the book's tooling: {tooling}"

@@ -231,7 +231,7 @@ def test_ordinary_words_are_not_profile_names(sentence):
 
 
 def _chapters_with_exercises() -> list[Path]:
-    from helpers.teach.exercises import NOT_CHAPTERS
+    from bookkit.teach.exercises import NOT_CHAPTERS
 
     return [p for p in chapter_notebooks()
             if p.stem not in NOT_CHAPTERS and not p.stem.startswith("appendix")]
@@ -243,7 +243,7 @@ def test_every_exercise_has_a_hint_and_the_chapter_one_challenge_with_a_rubric(n
     (CONTRIBUTING.md, Exercises)."""
     import nbformat
 
-    from helpers.teach.exercises import scaffold_problems
+    from bookkit.teach.validate import scaffold_problems
 
     problems = scaffold_problems(nbformat.read(notebook, as_version=4))
     assert not problems, f"{notebook.name}:\n  " + "\n  ".join(problems)

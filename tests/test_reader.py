@@ -1,4 +1,4 @@
-"""Reader notebooks (helpers.book.reader): every chapter reads clean outside the book.
+"""Reader notebooks (bookkit.publish.reader): every chapter reads clean outside the book.
 
 Fast: nothing is executed. Every markdown cell and every paragraph template of every chapter's
 reader notebook is rendered as CommonMark (markdown-it-py), and no MyST may be left in the
@@ -18,8 +18,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 import helpers.glue
-from helpers.book import reader
-from helpers.book.reader import (Context, UnsupportedMyST, answer_stub, convert_markdown, paragraph_source,
+from bookkit.publish import reader
+from bookkit.publish.reader import (Context, UnsupportedMyST, answer_stub, convert_markdown, paragraph_source,
                                  paragraph_template, pin_setup_cell, reader_notebook, setup_requirement)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,7 +321,7 @@ def test_hint_and_rubric_fold_and_the_challenge_reads_as_a_block():
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_hints_and_rubrics_stay_folded_in_the_reader_notebook(chapter, readers):
-    from helpers.teach.exercises import admonition_kind
+    from bookkit.teach.exercises import admonition_kind
     source = nbformat.read(chapter, as_version=4)
     kinds = [admonition_kind(c) for c in source.cells]
     text = _source_text(readers[chapter.stem])
@@ -515,7 +515,7 @@ def test_command_line_writes_every_chapter_and_links_pages_under_the_baseurl(tmp
     (tmp_path / "_config.yml").write_text("title: Tiny book\nhtml:\n  baseurl: https://example.org/tiny/\n")
     nbformat.write(_tiny_chapter(), book / "tiny.ipynb")
     out = tmp_path / "_build" / "reader" / "book"
-    result = subprocess.run([sys.executable, "-m", "helpers.book.reader", str(book), str(out), "--ref", "abc123"],
+    result = subprocess.run([sys.executable, "-m", "bookkit.publish.reader", str(book), str(out), "--ref", "abc123"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     written = nbformat.read(out / "tiny.ipynb", as_version=4)
@@ -525,7 +525,7 @@ def test_command_line_writes_every_chapter_and_links_pages_under_the_baseurl(tmp
 
 def test_command_line_refuses_to_overwrite_the_chapters(tmp_path):
     nbformat.write(_tiny_chapter(), tmp_path / "tiny.ipynb")
-    result = subprocess.run([sys.executable, "-m", "helpers.book.reader", str(tmp_path), str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "bookkit.publish.reader", str(tmp_path), str(tmp_path)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and "another folder" in result.stderr
 
@@ -551,7 +551,8 @@ def test_a_built_book_publishes_reader_copies_behind_the_download_and_colab_butt
         "repository:\n  url: https://github.com/o/r\n  path_to_book: ''\n  branch: colab\n"
         "launch_buttons:\n  colab_url: https://colab.research.google.com\n  binderhub_url: https://mybinder.org\n"
         "html:\n  baseurl: https://o.github.io/r/\n  use_download_button: true\n"
-        "sphinx:\n  extra_extensions: [sphinx_exercise, helpers.book.extension]\n")
+        "sphinx:\n  extra_extensions: [sphinx_exercise]\n"
+        f"  local_extensions:\n    bookkit.publish.extension: {ROOT}\n")
     (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: book/tiny\n")
     (book / "intro.md").write_text("# Tiny book\n\nA page.\n")
     nb = _tiny_chapter()

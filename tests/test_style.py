@@ -1,6 +1,6 @@
 """Code a reader sees fits the rendered column and reads in short steps.
 
-``ruff check helpers book`` (settings in pyproject.toml: 88 characters, pyflakes) covers
+``ruff check helpers bookkit book`` (settings in pyproject.toml: 88 characters, pyflakes) covers
 helpers/ and the chapters' code cells; a chapter's code cell holds at most 15 lines
 (CONTRIBUTING.md), so each cell does one thing the markdown above it explains. Hidden
 cells count too: Colab and Jupyter readers unfold them.
@@ -33,7 +33,7 @@ def _ruff() -> list[str]:
 
 def test_helpers_and_chapter_code_pass_ruff():
     result = subprocess.run(
-        _ruff() + ["check", "--no-cache", "helpers", "book"],
+        _ruff() + ["check", "--no-cache", "helpers", "bookkit", "book"],
         cwd=ROOT,
         capture_output=True,
         text=True,

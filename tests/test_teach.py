@@ -28,13 +28,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.teach.cli import main
-from helpers.teach.course import make_course, student_seed
-from helpers.teach.exercises import (CODE_STUB, NOT_CHAPTERS, admonition_kind, exercise_table,
-                                     find_challenges, find_exercises, scaffold_problems,
-                                     solution_lines, validate)
-from helpers.teach.student import (drop_rubrics, strip_folder, strip_notebook, student_notebook,
+from bookkit.teach.cli import main
+from bookkit.teach.course import make_course, student_seed
+from bookkit.teach.exercises import (CODE_STUB, NOT_CHAPTERS, admonition_kind, exercise_table,
+                                     find_challenges, find_exercises, solution_lines)
+from bookkit.teach.student import (drop_rubrics, strip_folder, strip_notebook, student_notebook,
                                    write_student_versions)
+from bookkit.teach.validate import scaffold_problems, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"

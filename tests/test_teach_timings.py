@@ -1,4 +1,4 @@
-"""helpers.teach.timings: reading minutes from a chapter's words, running minutes from the
+"""bookkit.teach.timings: reading minutes from a chapter's words, running minutes from the
 logs of the test runs, one table for the instructors' appendix."""
 import json
 
@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from helpers.teach import timings
+from bookkit.teach import timings
 
 
 def _chapter(words=300, code_lines=20, hidden_lines=50, exercise_words=900):

@@ -270,7 +270,7 @@ def test_release_on_a_tag_attaches_the_pdf():
     assert release["on"] == {"push": {"tags": ["v*"]}}
     job = release["jobs"]["release"]
     runs = " ".join(step.get("run", "") for step in job["steps"])
-    assert "python -m helpers.book.pdf _build/html" in runs
+    assert "python -m bookkit.publish.pdf _build/html" in runs
     assert "gh release create" in runs and '"$PDF"' in runs
     assert "release_notes.py" in runs
 

@@ -1,6 +1,8 @@
 """The book's data: three sets of 28x28 grey images and the noise of the denoising
 chapter.
 
+- :mod:`helpers.data.dataset` is what every loader returns (:class:`Dataset`) and the
+  names of the sets, splits and classes.
 - :mod:`helpers.data.files` finds, downloads (with pinned checksums), checks and caches
   the notMNIST and MNIST files, and holds the one loader,
   ``load_dataset``/``load_sample``.
@@ -11,17 +13,8 @@ Chapters import from here (``from helpers.data import load_sample``). Importing 
 nothing and imports neither Keras nor matplotlib.
 """
 
-from .files import (
-    DATASETS,
-    DIGITS,
-    LETTERS,
-    SPLITS,
-    DataError,
-    Dataset,
-    data_dir,
-    load_dataset,
-    load_sample,
-)
+from .dataset import DATASETS, DIGITS, LETTERS, SPLITS, DataError, Dataset
+from .files import data_dir, load_dataset, load_sample
 from .glyphs import FAMILIES, GLYPH_FONTS, make_glyphs
 from .noise import add_gaussian_noise, add_mask, add_salt_and_pepper
 

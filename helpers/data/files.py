@@ -41,15 +41,12 @@ from pathlib import Path
 import numpy as np
 
 from .._validate import whole_number
+from . import glyphs
+from .dataset import DATASETS, DIGITS, LETTERS, SPLITS, DataError, Dataset
 
 # --------------------------------------------------------------------------------------
 # Constants (module-level so that tests can point them at a loopback server / temp dirs)
 # --------------------------------------------------------------------------------------
-DATASETS = ("notmnist", "mnist", "glyphs")
-SPLITS = ("train", "validation", "test")
-LETTERS = tuple("ABCDEFGHIJ")
-DIGITS = tuple("0123456789")
-
 DATA_DIR_VARIABLE = "BOOK_DATA_DIR"
 OFFLINE_VARIABLE = "BOOK_OFFLINE"
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "autoencoders-hands-on"
@@ -87,34 +84,6 @@ MNIST_VALIDATION = (
 )
 GLYPH_SPLIT_SIZES = {"train": 8_000, "validation": 1_000, "test": 1_000}
 GLYPH_SPLIT_SEEDS = {"train": 1_001, "validation": 2_002, "test": 3_003}
-
-
-class DataError(RuntimeError):
-    """A file could not be fetched or failed its checks (the message says which and
-    why)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Dataset:
-    """Images with their labels and where they came from.
-
-    ``images``: float32 (N, 28, 28, 1), pixels in [0, 1] (1 = ink). ``labels``: int64
-    (N,), indices into ``class_names``. ``attributes``: name -> array of length N
-    (glyphs only: ``letter`` 0-9, ``family`` index into :data:`FAMILIES`, ``bold`` 0/1,
-    ``italic`` 0/1, ``font`` file name); empty for the other sets. ``source``: what was
-    actually loaded. The arrays are the caller's own writable copies: Keras's PyTorch
-    backend warns on stderr about every read-only NumPy array it is given (keras
-    #19024), and that warning fails the strict build and nbgrader.
-    """
-
-    images: np.ndarray
-    labels: np.ndarray
-    class_names: list
-    attributes: dict
-    source: str
-
-    def __len__(self) -> int:
-        return len(self.labels)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -506,8 +475,6 @@ def _load_mnist() -> tuple[dict, str]:
 
 
 def _load_glyphs() -> tuple[dict, str]:
-    from . import glyphs  # imported here: glyphs imports Dataset from this module
-
     splits = {}
     for split in SPLITS:
         data = glyphs.make_glyphs(

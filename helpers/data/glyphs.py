@@ -14,7 +14,7 @@ import os
 import numpy as np
 
 from .._validate import whole_number
-from .files import LETTERS, Dataset
+from .dataset import LETTERS, Dataset
 
 # attributes["family"] holds the index into this tuple
 FAMILIES = ("sans", "serif", "mono")

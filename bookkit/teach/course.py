@@ -33,9 +33,14 @@ if _Base is not None:
             return drop_rubrics(nb), resources
 
 
+#: The repository that holds :mod:`bookkit`. The tools are run from a checkout, not
+#: installed, so the course's nbgrader configuration puts this folder on its path to
+#: load the preprocessors below.
+KIT_ROOT = Path(__file__).resolve().parents[2]
+
 NBGRADER_CONFIG = """\
 # nbgrader configuration for "Autoencoders, hands-on",
-# written by `python -m helpers.teach course` (run it again to refresh the chapters).
+# written by `python -m bookkit.teach course` (run it again to refresh the chapters).
 import os
 
 c = get_config()  # noqa: F821 (nbgrader defines it)
@@ -58,7 +63,10 @@ TIDY_CONFIG = """
 # Released notebooks drop the book's solution markers and the instructors' rubrics, and
 # show plain-markdown exercises, hints and challenges. Grading works either way.
 from nbgrader.converters import GenerateAssignment
-from helpers.teach.course import TidyExercises
+import sys
+
+sys.path.insert(0, {kit!r})  # the book's repository: bookkit is not pip-installed
+from bookkit.teach.course import TidyExercises  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [TidyExercises] + list(
     GenerateAssignment.class_traits()["preprocessors"].default()
@@ -68,7 +76,10 @@ c.GenerateAssignment.preprocessors = [TidyExercises] + list(
 PLAIN_CONFIG = """
 # Released notebooks keep the book's markup as it is, but not the instructors' rubrics.
 from nbgrader.converters import GenerateAssignment
-from helpers.teach.course import DropRubrics
+import sys
+
+sys.path.insert(0, {kit!r})  # the book's repository: bookkit is not pip-installed
+from bookkit.teach.course import DropRubrics  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [DropRubrics] + list(
     GenerateAssignment.class_traits()["preprocessors"].default()
@@ -111,7 +122,7 @@ def make_course(
             text_stub=TEXT_STUB,
             timeout=int(timeout),
             profile=profile,
-            tidy=TIDY_CONFIG if tidy else PLAIN_CONFIG,
+            tidy=(TIDY_CONFIG if tidy else PLAIN_CONFIG).format(kit=str(KIT_ROOT)),
         )
     )
     written = []

@@ -1,11 +1,11 @@
-"""The instructor's command line: ``python -m helpers.teach COMMAND``.
+"""The instructor's command line: ``python -m bookkit.teach COMMAND``.
 
-python -m helpers.teach student SRC_DIR DEST_DIR   # student notebooks, no solutions
-python -m helpers.teach strip DIR                  # drop outputs before committing
-python -m helpers.teach course COURSE_DIR          # an nbgrader course of the chapters
-python -m helpers.teach list DIR                   # exercises, challenges, times
-python -m helpers.teach seed STUDENT_ID            # a per-student BOOK_SEED
-python -m helpers.teach check NOTEBOOK...          # format, hints, challenge and rubric
+python -m bookkit.teach student SRC_DIR DEST_DIR   # student notebooks, no solutions
+python -m bookkit.teach strip DIR                  # drop outputs before committing
+python -m bookkit.teach course COURSE_DIR          # an nbgrader course of the chapters
+python -m bookkit.teach list DIR                   # exercises, challenges, times
+python -m bookkit.teach seed STUDENT_ID            # a per-student BOOK_SEED
+python -m bookkit.teach check NOTEBOOK...          # format, hints, challenge and rubric
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import sys
 from pathlib import Path
 
 from .course import make_course, student_seed
-from .exercises import exercise_table, find_exercises, scaffold_problems, validate
+from .exercises import exercise_table, find_exercises
+from .validate import scaffold_problems, validate
 from .student import strip_folder, write_student_versions
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.teach", description=__doc__.split("\n")[0]
+        prog="python -m bookkit.teach", description=__doc__.split("\n")[0]
     )
     commands = parser.add_subparsers(dest="command", required=True)
     student = commands.add_parser(

@@ -42,16 +42,14 @@ PACKAGES = (
 def _helpers_digest() -> str:
     """A digest of the ``helpers`` code the chapters run (editable install or not).
 
-    ``helpers.book`` (this build tooling) is left out: no chapter imports it, so a
-    change to how pages are rendered must not execute every chapter again.
+    The build and teaching tools live outside ``helpers`` (in :mod:`bookkit`), so a
+    change to how pages are rendered does not execute every chapter again.
     """
     import helpers
 
     package = Path(helpers.__file__).parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).parts[0] == "book":
-            continue
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -82,17 +80,17 @@ def _version(package: str) -> str | None:
 
 def execution_facts() -> dict:
     """Everything the key is made of, resolved as a chapter would resolve it."""
-    from helpers import train
+    from helpers import console, profiles
 
-    with train.quiet_start_up():
+    with console.quiet_start_up():
         import keras
 
         # unset: chosen by hardware, as the chapters do
-        profile = train.get_profile().name
+        profile = profiles.get_profile().name
         backend = keras.backend.backend()
     return {
         "profile": profile,
-        "seed": train.get_seed(),
+        "seed": profiles.get_seed(),
         "backend": backend,
         "environment": {name: os.environ.get(name) for name in VARIABLES},
         "packages": {name: _version(name) for name in PACKAGES},

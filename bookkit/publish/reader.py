@@ -50,12 +50,12 @@ into something Colab and Jupyter render themselves:
 
 From the command line::
 
-    python -m helpers.book.reader SOURCE_DIR OUT_DIR [--ref REF] [--install SPEC]
+    python -m bookkit.publish.reader SOURCE_DIR OUT_DIR [--ref REF] [--install SPEC]
 
 converts every notebook under ``SOURCE_DIR`` (for example ``book``) into ``OUT_DIR``,
-keeping relative paths. The book's Sphinx extension (:mod:`helpers.book.extension`) does
-the same at the end of every build, into ``_build/reader``, and puts the reader copy
-behind the page's download button.
+keeping relative paths. The book's Sphinx extension
+(:mod:`bookkit.publish.extension`) does the same at the end of every build, into
+``_build/reader``, and puts the reader copy behind the page's download button.
 """
 
 from __future__ import annotations
@@ -400,7 +400,7 @@ class Context:
     def unsupported(self, what: str) -> UnsupportedMyST:
         return UnsupportedMyST(
             f"{self.name or 'notebook'}, {self.where}: {what} has no rendering "
-            "outside the book; write it differently or extend helpers.book.reader"
+            "outside the book; write it differently or extend bookkit.publish.reader"
         )
 
 
@@ -1138,7 +1138,7 @@ def write_binder_folder(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.book.reader",
+        prog="python -m bookkit.publish.reader",
         description="Write the reader notebooks (Colab, Jupyter) of the chapters.",
     )
     parser.add_argument(

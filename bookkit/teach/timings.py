@@ -1,10 +1,10 @@
 """How long each chapter takes to read and to run, for planning a course:
-``python -m helpers.teach.timings [--build _build]``.
+``python -m bookkit.teach.timings [--build _build]``.
 
 Reading minutes are *estimated* from the chapter itself: the words of its prose at
 ``WORDS_PER_MINUTE`` and the lines of the code a reader sees (hidden cells left out) at
 ``CODE_LINES_PER_MINUTE``; the exercises are left out of the reading and counted apart,
-with the estimates of :func:`helpers.teach.exercises.exercise_table`.
+with the estimates of :func:`bookkit.teach.exercises.exercise_table`.
 
 Running times come from the logs the test runs leave in the build folder:
 
@@ -191,7 +191,7 @@ def markdown_table(rows: list[ChapterTimes]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.teach.timings", description=__doc__.split("\n")[0]
+        prog="python -m bookkit.teach.timings", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
         "--build",

@@ -7,7 +7,7 @@ console should be clean, and the browser tests demand it, so this extension remo
 duplicate scripts and sets the mode to follow the reader's system.
 
 The executed notebooks are cached in a folder named after the profile, seed, backend,
-``helpers`` code and data (:mod:`helpers.book.cache`), so a build never shows another
+``helpers`` code and data (:mod:`bookkit.publish.cache`), so a build never shows another
 profile's outputs; a build that failed forgets its environment, so the next build reads
 every page again and cannot report success over the failed one.
 
@@ -183,7 +183,7 @@ def _readable_output_colours(app, pagename, templatename, context, doctree):
 
 def _write_reader_notebooks(app, exception):
     """After a good HTML build, the reader notebook of every chapter
-    (:mod:`helpers.book.reader`).
+    (:mod:`bookkit.publish.reader`).
 
     They go to ``_build/reader/<page>.ipynb`` (the Pages workflow publishes that folder
     on the ``colab`` branch, where the launch buttons open them) and replace

@@ -20,7 +20,7 @@ from .exercises import (
     CODE_STUB,
     EXERCISE_RE,
     TEXT_STUB,
-    _source,
+    cell_source,
     admonition_kind,
     find_exercises,
 )
@@ -78,7 +78,7 @@ def tidy_exercises(nb):
     drop = set()
     for number, ex in enumerate(exercises, start=1):
         cell = nb["cells"][ex.question]
-        cell["source"] = _plain_exercise(_source(cell), number)
+        cell["source"] = _plain_exercise(cell_source(cell), number)
         if ex.start is not None and ex.end is not None:
             drop |= {ex.start, ex.end, *ex.others}
     for index, cell in enumerate(nb["cells"]):
@@ -86,7 +86,7 @@ def tidy_exercises(nb):
         if kind == "rubric":
             drop.add(index)
         elif kind in ("hint", "challenge"):
-            cell["source"] = _plain_admonition(_source(cell), kind)
+            cell["source"] = _plain_admonition(cell_source(cell), kind)
     nb["cells"] = [cell for index, cell in enumerate(nb["cells"]) if index not in drop]
     return nb
 

@@ -1,6 +1,6 @@
 """The whole book as one PDF, printed by Chromium from the built HTML.
 
-    python -m helpers.book.pdf _build/html _build/pdf/autoencoders-hands-on.pdf
+    python -m bookkit.publish.pdf _build/html _build/pdf/autoencoders-hands-on.pdf
 
 Why this way: the built HTML already holds every executed figure, typeset formula and
 static slider, so printing it gives a PDF that shows exactly what the web book shows,
@@ -286,7 +286,7 @@ def build_pdf(
     first = _read_links(html_dir, order[0]).title
     book_title = first.rsplit(" — ", 1)[-1] or "Book"
     writer.add_metadata(
-        {"/Title": book_title, "/Creator": "helpers.book.pdf (Chromium, pypdf)"}
+        {"/Title": book_title, "/Creator": "bookkit.publish.pdf (Chromium, pypdf)"}
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(output, "wb") as handle:
@@ -296,7 +296,7 @@ def build_pdf(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m helpers.book.pdf",
+        prog="python -m bookkit.publish.pdf",
         description="Print the built book (every page, in reading order) into one PDF.",
     )
     parser.add_argument("html_dir", help="the built book, e.g. _build/html")

@@ -1,19 +1,21 @@
 """Every chapter, one after the other, on the Keras backend that KERAS_BACKEND names.
 
-Not a test module: the Makefile's ``test-backend``, ``backends`` and ``full-gpu`` run it.
-Each chapter is executed as nbval executes it (``pytest book --nbval-lax``: one kernel, the
-cells in order, the chapter's folder as working directory), and it fails on
+The Makefile's ``test-backend``, ``backends`` and ``full-gpu`` run it. Each chapter is
+executed as nbval executes it (``pytest book --nbval-lax``: one kernel, the cells in
+order, the chapter's folder as working directory), and it fails on
 
-- an error in any cell, so every hidden lesson ``assert`` must hold (outside a smoke run);
+- an error in any cell, so every hidden lesson ``assert`` must hold (outside a smoke
+  run);
 - any output on stderr, which the strict build (``-W``, myst-nb's ``remove-warn``) and
   nbgrader also fail on.
 
-For each chapter it records the seconds, the lesson asserts it checked, and every number the
-chapter glued; the executed notebooks and ``results.json`` go to ``--out``. ``--targets``
-also prints the full profile's numbers against the targets the chapters quote.
-``--compare A.json B.json ...`` prints the glued numbers of several runs side by side.
+For each chapter it records the seconds, the lesson asserts it checked, and every number
+the chapter glued; the executed notebooks and ``results.json`` go to ``--out``.
+``--targets`` also prints the full profile's numbers against the targets the chapters
+quote. ``--compare A.json B.json ...`` prints the glued numbers of several runs side by
+side.
 
-    KERAS_BACKEND=jax BOOK_PROFILE=ci python tests/benchmarks/run_chapters.py --out DIR
+    KERAS_BACKEND=jax BOOK_PROFILE=ci python -m bookkit.run_chapters --out DIR
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
 #: The full profile's targets the chapters quote: (chapter, what, how to read it, test).
@@ -166,13 +168,15 @@ def print_targets(results: list[dict]) -> bool:
         met_all &= met
         shown = "not run" if value is None else f"{value:.4g}"
         print(
-            f"| {what:40} | {shown:>10} | {sense} {bound:g} | {'yes' if met else 'NO'} |"
+            f"| {what:40} | {shown:>10} | {sense} {bound:g} "
+            f"| {'yes' if met else 'NO'} |"
         )
     return met_all
 
 
 def compare(paths: list[Path], tolerance: float) -> None:
-    """The glued numbers of several runs, where they differ by more than ``tolerance``."""
+    """The glued numbers of several runs, where they differ by more than
+    ``tolerance``."""
     runs = [json.loads(Path(p).read_text()) for p in paths]
     names = [r["backend"] for r in runs]
     print(f"\n| chapter | {' | '.join(f'{n} s' for n in names)} | lessons |")
@@ -217,8 +221,7 @@ def cache_for_build(folder: Path, build_dir: Path) -> list[str]:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    sys.path.insert(0, str(ROOT))
-    from helpers.book.cache import cache_dir
+    from bookkit.publish.cache import cache_dir
 
     results = json.loads((folder / "results.json").read_text())
     if results["backend"] != os.environ.get("KERAS_BACKEND", "tensorflow"):
