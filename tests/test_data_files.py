@@ -144,6 +144,14 @@ def test_good_download_is_verified_and_cached(isolated, monkeypatch, server):
     assert len(train) == 40 and train.images.shape == (40, 28, 28, 1)
 
 
+def test_a_download_writes_nothing_to_stderr(isolated, monkeypatch, server, capfd):
+    """pooch logs each download to stderr, which a notebook shows as a red box and the strict
+    build fails on: the download is silent, and the loader's source says what happened."""
+    serve_notmnist(server, monkeypatch)
+    data.load_dataset("notmnist")
+    assert capfd.readouterr().err == ""
+
+
 def test_cached_file_is_used_without_network(isolated, monkeypatch, server):
     serve_notmnist(server, monkeypatch)
     data.load_dataset("notmnist")
