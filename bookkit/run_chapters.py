@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from helpers import config
+
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
@@ -224,7 +226,7 @@ def cache_for_build(folder: Path, build_dir: Path) -> list[str]:
     from bookkit.publish.cache import cache_dir
 
     results = json.loads((folder / "results.json").read_text())
-    if results["backend"] != os.environ.get("KERAS_BACKEND", "tensorflow"):
+    if results["backend"] != config.get("KERAS_BACKEND"):
         raise SystemExit(
             f"{folder} ran on {results['backend']}: set KERAS_BACKEND to that backend"
         )
@@ -264,7 +266,7 @@ def main(argv=None) -> int:
         compare(args.compare, args.tolerance)
         return 0
     os.environ.setdefault("BOOK_BUILD", "1")
-    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    backend = config.get("KERAS_BACKEND")
     names = args.chapters or chapters()
     unknown = sorted(set(names) - set(chapters()))
     if unknown:
@@ -272,8 +274,8 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     facts = {
         "backend": backend,
-        "profile": os.environ.get("BOOK_PROFILE", "(by hardware)"),
-        "smoke": os.environ.get("BOOK_SMOKE", ""),
+        "profile": config.get("BOOK_PROFILE") or "(by hardware)",
+        "smoke": config.get("BOOK_SMOKE"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "versions": _versions(),
         "order": names,

@@ -28,7 +28,8 @@ a smoke run). The rewrite is an IPython AST transformer: the chapter keeps plain
 from __future__ import annotations
 
 import ast
-import os
+
+from . import config
 
 MODE_VARIABLE = "BOOK_LESSONS"
 SMOKE_VARIABLE = "BOOK_SMOKE"
@@ -40,15 +41,14 @@ MODES = ("check", "note", "smoke")
 def smoke() -> bool:
     """True in a smoke run (``BOOK_SMOKE=1``): the profile's data, sizes and shapes, 2
     updates an epoch, so what a chapter claims about its models cannot hold."""
-    value = os.environ.get(SMOKE_VARIABLE, "").strip().lower()
-    return value not in ("", "0", "false", "no")
+    return config.switched_on(SMOKE_VARIABLE)
 
 
 def mode() -> str:
     """``"check"``, ``"note"`` or ``"smoke"``: see the module's docstring."""
     if smoke():
         return "smoke"
-    asked = os.environ.get(MODE_VARIABLE, "").strip().lower()
+    asked = config.get(MODE_VARIABLE).lower()
     if asked:
         if asked not in ("check", "note"):
             raise ValueError(
@@ -56,7 +56,7 @@ def mode() -> str:
                 "chapter) or 'note' (they print a note), or leave it unset"
             )
         return asked
-    return "check" if any(os.environ.get(name) for name in CHECKED_BY) else "note"
+    return "check" if any(config.get(name) for name in CHECKED_BY) else "note"
 
 
 def lesson_note(holds, expected: str, gave=None, *, smoke_run: bool = False) -> None:

@@ -9,15 +9,14 @@ can be repeated with other random numbers.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from . import devices, lessons
+from . import config, devices, lessons
 
 PROFILE_VARIABLE = "BOOK_PROFILE"
 SEED_VARIABLE = "BOOK_SEED"
 SMOKE_VARIABLE = lessons.SMOKE_VARIABLE
-DEFAULT_SEED = 42
+DEFAULT_SEED = int(config.VARIABLES[SEED_VARIABLE].default)
 #: Updates per epoch in a smoke run (``BOOK_SMOKE=1``).
 SMOKE_STEPS = 2
 
@@ -71,7 +70,7 @@ def get_profile(name: str | None = None) -> Profile:
     """The profile named by ``name`` or by ``$BOOK_PROFILE``; unset chooses by
     hardware."""
     if name is None:
-        name = os.environ.get(PROFILE_VARIABLE, "").strip()
+        name = config.get(PROFILE_VARIABLE)
     if not name:
         return PROFILES["full" if devices.gpu_visible() else "laptop"]
     if name not in PROFILES:
@@ -96,9 +95,7 @@ def smoke() -> bool:
 
 def get_seed() -> int:
     """The seed from ``$BOOK_SEED``, or the book's default, so runs repeat exactly."""
-    value = os.environ.get(SEED_VARIABLE, "").strip()
-    if not value:
-        return DEFAULT_SEED
+    value = config.get(SEED_VARIABLE)
     try:
         seed = int(value)
     except ValueError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from . import config
 from .profiles import SMOKE_STEPS, smoke
 from .session import current
 
@@ -46,7 +47,7 @@ def _epoch_logger(epochs: int):
 def _log_updates(x, epochs, batch_size, steps_per_epoch) -> None:
     """Append the updates this ``fit`` makes (unshortened) to ``$BOOK_UPDATES_LOG``, if
     set."""
-    path = os.environ.get(UPDATES_LOG_VARIABLE, "").strip()
+    path = config.get(UPDATES_LOG_VARIABLE)
     if not path:
         return
     import json
@@ -159,7 +160,7 @@ def fit(
         validation_data = _first_batches(validation_data, batch_size)
     callbacks = list(callbacks)
     if verbose == "auto":
-        if os.environ.get("CI") or os.environ.get("BOOK_BUILD"):
+        if config.get("CI") or config.get("BOOK_BUILD"):
             verbose = 0
             callbacks.append(_epoch_logger(epochs))
         else:

@@ -27,11 +27,12 @@ import html
 import io
 import itertools
 import json
-import os
 import uuid
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
+
+from . import config
 
 #: Most frames one explorer may precompute: beyond this the page gets heavy (~7 kB a
 #: frame once compacted).
@@ -71,7 +72,7 @@ def compact_png(png: bytes, colours: int = PALETTE_COLOURS) -> bytes:
 
 def _for_the_book() -> bool:
     """True when the chapter runs for the built book, which shows the HTML twin only."""
-    return bool(os.environ.get("BOOK_BUILD"))
+    return bool(config.get("BOOK_BUILD"))
 
 
 def figure_to_png(figure, dpi: int = 80) -> bytes:

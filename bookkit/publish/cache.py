@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from importlib import metadata
 from pathlib import Path
 
@@ -80,7 +79,7 @@ def _version(package: str) -> str | None:
 
 def execution_facts() -> dict:
     """Everything the key is made of, resolved as a chapter would resolve it."""
-    from helpers import console, profiles
+    from helpers import config, console, profiles
 
     with console.quiet_start_up():
         import keras
@@ -92,7 +91,7 @@ def execution_facts() -> dict:
         "profile": profile,
         "seed": profiles.get_seed(),
         "backend": backend,
-        "environment": {name: os.environ.get(name) for name in VARIABLES},
+        "environment": {name: config.get(name) for name in VARIABLES},
         "packages": {name: _version(name) for name in PACKAGES},
         "helpers": _helpers_digest(),
         "data": _data_listing(),

@@ -192,7 +192,6 @@ def _write_reader_notebooks(app, exception):
     workflow sets the commit) pins the setup cell's install; unset, it keeps the release
     the chapters pin.
     """
-    import os
     import shutil
     from pathlib import Path
 
@@ -200,6 +199,8 @@ def _write_reader_notebooks(app, exception):
         return
     import nbformat
     from sphinx.util import logging
+
+    from helpers import config as book_config
 
     from .reader import (
         UnsupportedMyST,
@@ -211,7 +212,7 @@ def _write_reader_notebooks(app, exception):
 
     logger = logging.getLogger(__name__)
     root = Path(app.outdir).parent / "reader"
-    ref = os.environ.get("BOOK_READER_REF") or None
+    ref = book_config.get("BOOK_READER_REF") or None
     shutil.rmtree(root, ignore_errors=True)  # nothing left from chapters that are gone
     requirement = None
     for docname in sorted(app.env.found_docs):

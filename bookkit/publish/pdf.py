@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import functools
 import io
-import os
 import re
 import shutil
 import sys
@@ -30,8 +29,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from helpers import config
+
 CHROMIUM_VARIABLE = "BOOK_CHROMIUM"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
+DEFAULT_CHROMIUM = config.VARIABLES[CHROMIUM_VARIABLE].default
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -172,7 +173,7 @@ def reading_order(html_dir: str | Path) -> list[str]:
 def find_chromium(path: str | None = None) -> str:
     """The Chromium to drive: ``path``, else ``$BOOK_CHROMIUM``, else Debian's
     /usr/bin/chromium."""
-    candidate = path or os.environ.get(CHROMIUM_VARIABLE) or DEFAULT_CHROMIUM
+    candidate = path or config.get(CHROMIUM_VARIABLE)
     if Path(candidate).is_file():
         return candidate
     found = shutil.which(candidate) or (shutil.which("chromium") if not path else None)

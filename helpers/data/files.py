@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import config
 from .._validate import whole_number
 from . import glyphs
 from .dataset import DATASETS, DIGITS, LETTERS, SPLITS, DataError, Dataset
@@ -96,7 +97,7 @@ def _notice(message: str) -> None:
 def data_dir() -> Path:
     """The data directory: ``$BOOK_DATA_DIR`` if set, else
     ``~/.cache/autoencoders-hands-on``."""
-    value = os.environ.get(DATA_DIR_VARIABLE, "").strip()
+    value = config.get(DATA_DIR_VARIABLE)
     return Path(value).expanduser() if value else Path(DEFAULT_CACHE_DIR)
 
 
@@ -106,12 +107,7 @@ def _search_dirs() -> list[Path]:
 
 
 def _offline() -> bool:
-    return os.environ.get(OFFLINE_VARIABLE, "").strip().lower() not in (
-        "",
-        "0",
-        "false",
-        "no",
-    )
+    return config.switched_on(OFFLINE_VARIABLE)
 
 
 def _sha256(path: Path) -> str:
