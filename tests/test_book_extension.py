@@ -58,11 +58,14 @@ def test_the_colour_mode_follows_the_system_unless_set():
 
 
 def test_keras_summary_colours_are_darkened_on_the_light_theme_and_code_wraps():
-    context = {"metatags": "<meta x>"}
-    extension._readable_output_colours(None, "page", "page.html", context, None)
-    assert context["metatags"].startswith("<meta x><style>")
-    assert 'html[data-theme="light"] .output span[style*="color: #00d7ff"]{color:#006d80!important}' in context["metatags"]
-    assert "white-space:pre-wrap" in context["metatags"]
+    """The stylesheet the extension adds to every page (after the theme's)."""
+    css = (Path(extension.__file__).parent / "static" / "book.css").read_text()
+    assert 'html[data-theme="light"] .output span[style*="color: #00d7ff"] {\n  color: #006d80 !important;' in css
+    assert "white-space: pre-wrap" in css
+    added = []
+    app = SimpleNamespace(config=SimpleNamespace(html_static_path=[]), add_css_file=added.append)
+    extension._add_the_stylesheet(app)
+    assert (Path(app.config.html_static_path[0]) / "book.css").is_file() and added == ["book.css"]
 
 
 @pytest.mark.parametrize("exception, warnings, strict, failed", [
@@ -112,7 +115,7 @@ def test_setup_connects_every_step_and_is_parallel_safe(monkeypatch):
     assert set(connected) == {
         ("config-inited", "_set_default_mode"), ("config-inited", "_key_the_execution_cache"),
         ("build-finished", "_forget_a_failed_build"), ("build-finished", "_write_reader_notebooks"),
-        ("html-page-context", "_drop_duplicate_scripts"), ("html-page-context", "_readable_output_colours"),
+        ("html-page-context", "_drop_duplicate_scripts"), ("builder-inited", "_add_the_stylesheet"),
         ("html-page-context", "_accessible_bibliography")}
 
 

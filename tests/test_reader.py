@@ -567,6 +567,9 @@ def test_a_built_book_publishes_reader_copies_behind_the_download_and_colab_butt
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     build = book / "_build"
+    # the extension's stylesheet is copied and linked on every page
+    assert "006d80" in (build / "html" / "_static" / "book.css").read_text()
+    assert 'href="../_static/book.css' in (build / "html" / "book" / "tiny.html").read_text()
     published = nbformat.read(build / "reader" / "book" / "tiny.ipynb", as_version=4)
     assert published.cells[0].source == "# Tiny"
     assert "[this chapter](https://o.github.io/r/book/tiny.html) of Tiny book" in published.cells[1].source

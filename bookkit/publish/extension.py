@@ -12,8 +12,8 @@ profile's outputs; a build that failed forgets its environment, so the next buil
 every page again and cannot report success over the failed one.
 
 Keras prints ``model.summary()`` through rich, whose bright cyan, blue and green fail
-WCAG AA contrast on the light theme's grey output boxes; the same hues, darkened, are
-set here.
+WCAG AA contrast on the light theme's grey output boxes; ``static/book.css`` sets the
+same hues, darkened, and the book's other style rules.
 """
 
 from __future__ import annotations
@@ -143,31 +143,6 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
-#: rich's colours in Keras summaries → the same hues dark enough for 4.5:1 contrast on
-#: light grey.
-_READABLE_RICH_COLOURS = {
-    "#00d7ff": "#006d80",
-    "#0087ff": "#0055aa",
-    "#00af00": "#006400",
-    "#af00af": "#8a008a",
-    "#d7d700": "#6b6b00",
-    "#ff0000": "#b00000",
-}
-_STYLE = "<style>" + "".join(
-    'html[data-theme="light"] .output span[style*="color: '
-    f'{bright}"]{{color:{dark}!important}}'
-    for bright, dark in _READABLE_RICH_COLOURS.items()
-)
-# Code and logs wrap inside the column instead of hiding behind a horizontal scroll bar.
-_STYLE += (
-    ".cell_input pre, .cell_output pre, div.highlight pre"
-    "{white-space:pre-wrap;overflow-wrap:anywhere}"
-)
-# Citations inside an exercise or note: the theme's link colour on the admonition's
-# tinted background falls below 4.5:1 contrast.
-_STYLE += 'html[data-theme="light"] .admonition a.reference{color:#0b4f6c}</style>'
-
-
 def _accessible_bibliography(app, pagename, templatename, context, doctree):
     """Docutils marks each bibliography entry ``role="doc-biblioentry"``, an ARIA
     role that is deprecated and that a ``role="list"`` may not contain (axe: two
@@ -177,8 +152,13 @@ def _accessible_bibliography(app, pagename, templatename, context, doctree):
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
-def _readable_output_colours(app, pagename, templatename, context, doctree):
-    context["metatags"] = context.get("metatags", "") + _STYLE
+def _add_the_stylesheet(app):
+    """``static/book.css`` (rich's colours darkened, code that wraps, readable links in
+    admonitions) on every page, after the theme's."""
+    from pathlib import Path
+
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+    app.add_css_file("book.css")
 
 
 def _write_reader_notebooks(app, exception):
@@ -248,9 +228,9 @@ def setup(app):
     _merge_rich_blocks_in_myst_nb()
     app.connect("config-inited", _set_default_mode)
     app.connect("config-inited", _key_the_execution_cache)
+    app.connect("builder-inited", _add_the_stylesheet)
     app.connect("build-finished", _forget_a_failed_build)
     app.connect("build-finished", _write_reader_notebooks)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
-    app.connect("html-page-context", _readable_output_colours)
     app.connect("html-page-context", _accessible_bibliography)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
