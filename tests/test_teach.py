@@ -273,7 +273,7 @@ def test_strip_clears_outputs_but_keeps_marked_cells(tmp_path):
     assert main(["strip", str(path.parent)]) == 0
     stripped = read(path)
     assert stripped.cells[0].outputs == [] and stripped.cells[0].execution_count is None
-    assert stripped.cells[1].outputs[0].text == "kept\n" and stripped.cells[1].execution_count == 4
+    assert stripped.cells[1].outputs[0].text == "kept\n" and stripped.cells[1].execution_count is None
     assert "widgets" not in stripped.metadata and "execution" not in stripped.cells[0].metadata
     before = path.stat().st_mtime_ns
     assert strip_folder(path.parent) == []  # a clean notebook is not rewritten

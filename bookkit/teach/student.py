@@ -152,26 +152,21 @@ def write_student_versions(src: Path, dest: Path) -> list[Path]:
 # Committed notebooks carry no outputs
 # --------------------------------------------------------------------------------------
 def strip_notebook(nb) -> bool:
-    """Clear outputs and execution counts (but of ``keep_output`` cells); True if it
-    changed."""
-    changed = False
-    if "widgets" in nb.get("metadata", {}):
-        del nb["metadata"]["widgets"]
-        changed = True
-    for cell in nb["cells"]:
-        metadata = cell.get("metadata", {})
-        if "execution" in metadata:  # timings written by nbclient / JupyterLab
-            del metadata["execution"]
-            changed = True
-        if cell["cell_type"] != "code" or metadata.get("keep_output"):
-            continue
-        if cell.get("outputs"):
-            cell["outputs"] = []
-            changed = True
-        if cell.get("execution_count") is not None:
-            cell["execution_count"] = None
-            changed = True
-    return changed
+    """Clear outputs, execution counts, widget state and cell timings with nbstripout
+    (a cell marked ``keep_output`` keeps its outputs); True if it changed."""
+    import json
+
+    from nbstripout import strip_output
+
+    before = json.dumps(nb, sort_keys=True)
+    strip_output(
+        nb,
+        keep_output=False,
+        keep_count=False,
+        keep_id=True,  # nbstripout renumbers ids unless told: the chapters' stay
+        extra_keys=["metadata.widgets", "cell.metadata.execution"],
+    )
+    return json.dumps(nb, sort_keys=True) != before
 
 
 def strip_folder(folder: Path) -> list[Path]:
