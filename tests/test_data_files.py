@@ -197,6 +197,7 @@ def test_unreachable_host_falls_back_to_glyphs_with_a_notice(isolated, monkeypat
     letters = data.load_dataset("notmnist")
     notice = capsys.readouterr().out
     assert "notMNIST not in cache" in notice and "glyph" in notice and "cannot reach" in notice
+    assert "[Errno" in notice and "Connection refused" in notice  # the reason, in words
     assert notice.count("\n") == 1  # one line
     assert letters.source.startswith("glyphs (generated, offline fallback")
     assert letters.class_names == list("ABCDEFGHIJ")

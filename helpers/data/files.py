@@ -30,6 +30,7 @@ import functools
 import gzip
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -314,7 +315,11 @@ def _download(url: str, relative: str) -> Path:
             f"{url} did not answer within {DOWNLOAD_TIMEOUT:g} s"
         ) from None
     except requests.exceptions.ConnectionError as error:
-        raise DataError(f"cannot reach {url} ({type(error).__name__})") from None
+        # the operating system's reason ("[Errno -2] Name or service not known"), not
+        # requests' nested repr of its retries
+        found = re.search(r"\[Errno [^\]]*\][^)'\"]*", str(error))
+        reason = found.group(0).strip() if found else type(error).__name__
+        raise DataError(f"cannot reach {url} ({reason})") from None
     except requests.exceptions.RequestException as error:
         raise DataError(
             f"download of {url} failed ({type(error).__name__}: {error})"
