@@ -1,4 +1,4 @@
-"""What helpers.data.files promises: the three data sets and their splits, checked
+"""What helpers.data.files and helpers.data.loader promise: the three data sets and their splits, checked
 downloads that never leave a corrupt file in the cache, and the offline fallbacks.
 
 Downloads are tested against a loopback HTTP server serving files the tests make, never the
@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from helpers import data
-from helpers.data import files
+from helpers.data import files, loader
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -100,14 +100,14 @@ def isolated(tmp_path, monkeypatch, server):
     monkeypatch.setattr(files, "NOTMNIST_BASE_URL", server.url)
     monkeypatch.setattr(files, "MNIST_NPZ_URL", server.url + "mnist.npz")
     monkeypatch.setattr(files, "DOWNLOAD_TIMEOUT", 0.5)
-    monkeypatch.setattr(files, "GLYPH_SPLIT_SIZES", {"train": 40, "validation": 20, "test": 20})
+    monkeypatch.setattr(loader, "GLYPH_SPLIT_SIZES", {"train": 40, "validation": 20, "test": 20})
     server.routes.clear()
-    files._load_whole.cache_clear()
-    files._load_split.cache_clear()
+    loader._load_whole.cache_clear()
+    loader._load_split.cache_clear()
     yield tmp_path
     server.routes.clear()
-    files._load_whole.cache_clear()
-    files._load_split.cache_clear()
+    loader._load_whole.cache_clear()
+    loader._load_split.cache_clear()
 
 
 def serve_notmnist(server, monkeypatch, images=GOOD_IMAGES, labels=GOOD_LABELS, mode="ok",
@@ -156,8 +156,8 @@ def test_cached_file_is_used_without_network(isolated, monkeypatch, server):
     serve_notmnist(server, monkeypatch)
     data.load_dataset("notmnist")
     server.routes.clear()  # the server now answers 404 to everything
-    files._load_whole.cache_clear()
-    files._load_split.cache_clear()
+    loader._load_whole.cache_clear()
+    loader._load_split.cache_clear()
     assert "cache" in data.load_dataset("notmnist").source
 
 
@@ -249,8 +249,8 @@ def test_mnist_full_npz_is_downloaded_and_split_54k_6k_10k(isolated, monkeypatch
     body = buffer.getvalue()
     server.routes["/mnist.npz"] = (200, body, "ok")
     monkeypatch.setitem(files.FILE_SHA256, files.MNIST_NPZ, sha(body))
-    splits, source = files._load_whole("mnist")
-    assert {split: len(splits[split][1]) for split in files.SPLITS} == \
+    splits, source = loader._load_whole("mnist")
+    assert {split: len(splits[split][1]) for split in data.SPLITS} == \
         {"train": 54_000, "validation": 6_000, "test": 10_000}
     assert data.load_dataset("mnist", "test").source.startswith("MNIST (full keras mnist.npz")
     assert "downloaded" in source and len(files_under(isolated / "data" / "mnist")) == 1
@@ -299,13 +299,13 @@ def test_real_sets_load_as_promised(name, monkeypatch, tmp_path):
     real_data_dir()
     monkeypatch.setenv(files.OFFLINE_VARIABLE, "1")  # no full-MNIST download: the IDX files
     monkeypatch.setattr(files, "DEFAULT_CACHE_DIR", tmp_path / "cache")
-    files._load_whole.cache_clear()
-    files._load_split.cache_clear()
+    loader._load_whole.cache_clear()
+    loader._load_split.cache_clear()
     try:
-        splits = {s: data.load_dataset(name, s) for s in files.SPLITS}
+        splits = {s: data.load_dataset(name, s) for s in data.SPLITS}
     finally:
-        files._load_whole.cache_clear()
-        files._load_split.cache_clear()
+        loader._load_whole.cache_clear()
+        loader._load_split.cache_clear()
     assert {s: len(d) for s, d in splits.items()} == {"train": 8_000, "validation": 1_000, "test": 1_000}
     for d in splits.values():
         assert d.images.dtype == np.float32 and d.images.shape[1:] == (28, 28, 1)
@@ -315,11 +315,11 @@ def test_real_sets_load_as_promised(name, monkeypatch, tmp_path):
 
 
 def test_splits_are_disjoint_and_cover_the_set():
-    parts = files._fixed_splits(10_000)
+    parts = loader._fixed_splits(10_000)
     together = np.concatenate(list(parts.values()))
     assert [len(p) for p in parts.values()] == [8_000, 1_000, 1_000]
     assert len(np.unique(together)) == 10_000
-    assert all(np.array_equal(parts[s], files._fixed_splits(10_000)[s]) for s in parts)
+    assert all(np.array_equal(parts[s], loader._fixed_splits(10_000)[s]) for s in parts)
 
 
 # --------------------------------------------------------------------------------------

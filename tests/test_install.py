@@ -85,7 +85,7 @@ def test_the_wheel_holds_what_chapters_import_and_no_book_tooling(fresh_env, tmp
                             cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     modules, installed, tooling = (line.split() for line in result.stdout.splitlines()[-3:])
-    assert {"helpers.data.files", "helpers.train", "helpers.checks.vae"} <= set(modules), modules
+    assert {"helpers.data.loader", "helpers.train", "helpers.checks.vae"} <= set(modules), modules
     assert not [m for m in modules if m.startswith(("helpers.book", "helpers.teach"))], modules
     assert "helpers" in installed and "bookkit" not in installed, installed
     assert tooling == [], f"importing every helpers module loaded the book's tooling: {tooling}"

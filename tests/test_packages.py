@@ -126,11 +126,10 @@ def test_the_circle_finder_finds_a_circle_through_a_function_level_import(tmp_pa
     assert circles(import_graph(package)) == [["pkg.a", "pkg.b", "pkg.a"]]
 
 
-#: Modules still over the 400-line limit, each with the length it may not grow past.
-#: They are to be split (the data loader, the codecs); a module
+#: Modules still over the 400-line limit, with the length each may not grow past.
+#: It is to be split (JPEG apart from the autoencoder's bit counts); a module
 #: that is not listed here keeps under the limit.
-LONG_MODULES = {"helpers/data/files.py": 553,
-                "helpers/measure/codec.py": 447}
+LONG_MODULES = {"helpers/measure/codec.py": 447}
 
 
 def test_modules_stay_short_enough_to_read():

