@@ -70,3 +70,16 @@ def ssim_per_image(original, reconstruction) -> np.ndarray:
 def ssim(original, reconstruction) -> float:
     """Per-image mean SSIM (1 is identical)."""
     return float(np.mean(ssim_per_image(original, reconstruction)))
+
+
+def quality_summary(images, decoded) -> dict:
+    """Mean, median and pooled PSNR (dB) of decoded images: the pooled value is the PSNR
+    of the mean squared error over all images, which an exactly reproduced image (PSNR
+    capped at 100 dB) cannot pull up."""
+    per_image = psnr_per_image(images, decoded)
+    pooled_mse = mse(images, decoded)
+    return {
+        "psnr_db": float(np.mean(per_image)),
+        "median_psnr_db": float(np.median(per_image)),
+        "pooled_psnr_db": float(10 * np.log10(1 / max(pooled_mse, 1e-10))),
+    }

@@ -19,7 +19,7 @@ BLANK_SIDE = 280
 
 
 def _blank_jpeg_bytes() -> int:
-    from ..measure.codec import jpeg_encode
+    from ..measure.jpeg import jpeg_encode
 
     blank = np.zeros((BLANK_SIDE, BLANK_SIDE, 1), np.float32)
     return len(jpeg_encode(blank, quality=50))
