@@ -4,7 +4,8 @@ Notes such as TensorFlow's oneDNN banner are written by C++ straight to the proc
 stderr (file descriptor 2), not through Python's ``sys.stderr``, so they can only be
 filtered there: by swapping the descriptor for a file (:func:`quiet_start_up`) or a
 pipe read by a thread (:func:`filter_native_stderr`). Everything that is not a known
-note is written back to stderr, so a real problem still shows.
+note is written back to stderr, so a real problem still shows. TensorFlow's Python
+logger gets one filter too, for its retracing notes (:func:`drop_retracing_notes`).
 """
 
 from __future__ import annotations
@@ -119,3 +120,26 @@ def filter_native_stderr() -> None:
 
     threading.Thread(target=pump, name="book-native-stderr-filter", daemon=True).start()
     _native_filter["installed"] = True
+
+
+class _RetracingNotes:
+    """Drops TensorFlow's "triggered tf.function retracing" notes from its logger."""
+
+    def filter(self, record) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def drop_retracing_notes() -> None:
+    """Keep TensorFlow's retracing notes out of the notebook; keep its other warnings.
+
+    ``model.predict`` on batches of new shapes (8 letters for a figure, then 1,000 for a
+    table) makes TensorFlow trace its step again, and after five such traces it logs "5
+    out of the last 14 calls to <function ...> triggered tf.function retracing", a
+    performance hint about the book's own code that a reader can do nothing with. The
+    filter sits on the ``tensorflow`` logger (no TensorFlow import needed), once.
+    """
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _RetracingNotes) for f in logger.filters):
+        logger.addFilter(_RetracingNotes())

@@ -84,6 +84,7 @@ def start(chapter: str) -> Run:
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     console.filter_native_stderr()
+    console.drop_retracing_notes()
     import keras
 
     profile = get_profile()

@@ -33,3 +33,17 @@ def test_the_native_stderr_filter_keeps_real_lines_for_the_whole_session(tmp_pat
                             timeout=60)
     assert "a real problem" in result.stderr
     assert "oneDNN" not in result.stderr
+
+
+def test_tensorflow_retracing_notes_are_dropped_and_its_other_warnings_kept(caplog):
+    import logging
+
+    console.drop_retracing_notes()
+    console.drop_retracing_notes()  # once is enough: no second filter
+    logger = logging.getLogger("tensorflow")
+    assert len(logger.filters) == 1
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        logger.warning("5 out of the last 14 calls to <function f at 0x1> triggered "
+                       "tf.function retracing. Tracing is expensive ...")
+        logger.warning("a real problem")
+    assert [r.getMessage() for r in caplog.records] == ["a real problem"]
