@@ -95,7 +95,14 @@ def merge_rich_blocks(outputs: list) -> list:
 
 
 def _merge_rich_blocks_in_myst_nb() -> None:
-    """Have myst-nb's stream merging (``nb_merge_streams``) merge rich's blocks too."""
+    """Have myst-nb's stream merging (``nb_merge_streams``) merge rich's blocks too.
+
+    Why a patch: myst-nb's extension point for outputs is a renderer plugin, found
+    through a package's ``myst_nb.renderers`` entry point (``nb_render_plugin``), and
+    bookkit is run from the repository, not installed, so it has no entry point. The
+    patch wraps the one function that merges a cell's outputs, keeps what it does, and
+    is marked so that it is applied once (``tests/test_book_extension.py``).
+    """
     from myst_nb.core import render
 
     if getattr(render.coalesce_streams, "merges_rich_blocks", False):
