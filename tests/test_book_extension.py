@@ -125,3 +125,17 @@ def test_bibliography_entries_get_the_role_their_list_requires():
     context = {"body": '<div role="list"><div class="citation" role="doc-biblioentry">'}
     _accessible_bibliography(None, "book/references", "page.html", context, None)
     assert context["body"] == '<div role="list"><div class="citation" role="listitem">'
+
+
+def test_the_myst_nb_patch_merges_rich_blocks_and_is_applied_once(monkeypatch):
+    from myst_nb.core import render
+
+    streams_only = render.coalesce_streams
+    monkeypatch.setattr(render, "coalesce_streams", streams_only)  # restored afterwards
+    extension._merge_rich_blocks_in_myst_nb()
+    patched = render.coalesce_streams
+    extension._merge_rich_blocks_in_myst_nb()
+    assert render.coalesce_streams is patched and patched is not streams_only
+    rich = [{"output_type": "display_data", "metadata": {},
+             "data": {"text/html": PRE.format(part), "text/plain": part}} for part in ("a", "b")]
+    assert len(patched(rich)) == 1
