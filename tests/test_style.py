@@ -85,3 +85,30 @@ def test_glue_and_assert_cells_are_hidden_on_the_page(path):
         and not {"remove-cell", "remove-input"} & set(cell.metadata.get("tags", []))
     ]
     assert not shown, f"{path.name}: glue/assert cells shown on the page: {shown}"
+
+
+def _stray_dollars(markdown: str) -> list[str]:
+    """Text that MyST's parser (the book's own) leaves with a ``$`` in it: an inline formula
+    that a line break cut apart, for example by a wrapped line that starts with ``+ `` and
+    so opens a list in the middle of the formula."""
+    from bookkit.publish.reader.blocks import _parser
+
+    return [child.content for token in _parser().parse(markdown) if token.type == "inline"
+            for child in token.children or [] if child.type == "text" and "$" in child.content]
+
+
+@pytest.mark.parametrize("path", CHAPTERS + sorted((ROOT / "book").glob("*.md")),
+                         ids=lambda p: p.name)
+def test_every_inline_formula_reaches_the_page_whole(path):
+    if path.suffix == ".md":
+        cells = [path.read_text()]
+    else:
+        cells = [c.source for c in nbformat.read(path, as_version=4).cells
+                 if c.cell_type == "markdown"]
+    stray = [text for source in cells for text in _stray_dollars(source)]
+    assert not stray, f"a formula falls apart on the page (reflow the line): {stray}"
+
+
+def test_a_formula_cut_by_a_wrapped_plus_is_caught():
+    cut = "with $a = b\n+ c$. Then more."
+    assert _stray_dollars(cut) and not _stray_dollars("with $a = b + c$. Then more.")
