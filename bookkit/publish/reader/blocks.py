@@ -1,8 +1,16 @@
 """Markdown cells cut into blocks: paragraphs, headings, fences and MyST directives,
-each with the source text it came from (what :mod:`.markdown` converts)."""
+each with the source text it came from (what :mod:`.markdown` converts).
+
+Where a block starts and ends is read by myst-parser's own markdown-it parser, the one
+the book's build uses, so the reader notebook and the page agree on the structure
+(a wrapped line that opens a list on the page opens one in the notebook too). What
+this module adds is the book's view of each block: the lines as written, a
+directive's name, argument, options and body.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -25,111 +33,76 @@ class Block:
     body: str = ""
 
 
-_FENCE_OPEN = re.compile(
-    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$"
-)
-_HEADING = re.compile(
-    r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]+(?P<title>.*?))?(?:[ \t]+#+)?[ \t]*$"
-)
-_TARGET = re.compile(r"^\s*\((?P<label>[^()\s]+)\)=\s*$")
 _MATH_CLOSE = re.compile(r"\$\$\s*(?:\((?P<label>[^()\s]+)\))?\s*$")
 _OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):(?:\s+(?P<value>.*?))?\s*$")
+#: The MyST extensions of _config.yml that decide where a block starts and ends.
+_EXTENSIONS = {"amsmath", "colon_fence", "dollarmath"}
+
+
+@functools.lru_cache(maxsize=1)
+def _parser():
+    """MyST's own markdown-it parser (myst-parser, which the book's build uses), so a
+    reader notebook cuts a cell where the book does."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(enable_extensions=_EXTENSIONS), RendererHTML)
+
+
+def _paragraphs(lines: list[str]) -> list[Block]:
+    """Text blocks, one for each run of non-blank lines."""
+    runs, run = [], []
+    for line in lines + [""]:
+        if line.strip():
+            run.append(line)
+        elif run:
+            runs.append(Block("text", "\n".join(run)))
+            run = []
+    return runs
 
 
 def parse_blocks(text: str) -> list[Block]:
     """Split MyST markdown into blocks: headings, paragraphs, fences, directives, math,
-    targets."""
+    targets, comments and breaks, each with the lines it was written as."""
     lines = text.split("\n")
+    tokens = _parser().parse(text)
     blocks: list[Block] = []
-    paragraph: list[str] = []
-
-    def flush():
-        if paragraph:
-            blocks.append(Block("text", "\n".join(paragraph)))
-            paragraph.clear()
-
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
-            flush()
-            i += 1
+    for index, token in enumerate(tokens):
+        if token.level != 0 or token.nesting < 0:
             continue
-        opening = _FENCE_OPEN.match(line)
-        if (
-            opening
-            and not (opening["fence"][0] == "`" and "`" in opening["info"])
-            and not (
-                opening["fence"][0] == ":"
-                and not opening["info"].strip().startswith("{")
-            )
-        ):
-            fence, info = opening["fence"], opening["info"].strip()
-            closing = re.compile(
-                r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$"
-            )
-            end = i + 1
-            while end < len(lines) and not closing.match(lines[end]):
-                end += 1
-            flush()
-            inner = lines[i + 1 : end]
-            if info.startswith("{"):
-                blocks.append(_directive(info, inner))
-            else:
-                blocks.append(Block("fence", "\n".join(lines[i : end + 1])))
-            i = end + 1
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            flush()
-            blocks.append(
-                Block(
-                    "heading",
-                    (heading["title"] or "").strip(),
-                    level=len(heading["hashes"]),
-                )
-            )
-            i += 1
-            continue
-        if _TARGET.match(line):
-            flush()
-            blocks.append(Block("target", _TARGET.match(line)["label"]))
-            i += 1
-            continue
-        if line.startswith("%"):  # a MyST comment
-            flush()
-            blocks.append(Block("comment", line))
-            i += 1
-            continue
-        if line.startswith("+++"):  # a MyST block break
-            flush()
-            blocks.append(Block("break", line))
-            i += 1
-            continue
-        if line.lstrip().startswith("$$"):
-            flush()
-            end = i
-            if not _MATH_CLOSE.search(line.lstrip()[2:]):
-                end = i + 1
-                while end < len(lines) and not _MATH_CLOSE.search(lines[end]):
-                    end += 1
-            math = lines[i : end + 1]
-            label = _MATH_CLOSE.search(math[-1]) if math else None
+        start, end = token.map or (0, 0)
+        source = lines[start:end]
+        if token.type == "heading_open":
+            title = tokens[index + 1].content if index + 1 < len(tokens) else ""
+            blocks.append(Block("heading", title.strip(), level=int(token.tag[1])))
+        elif token.type in ("fence", "colon_fence") and token.info.startswith("{"):
+            inner = source[1:-1] if _closes(token, source) else source[1:]
+            blocks.append(_directive(token.info.strip(), inner))
+        elif token.type == "fence":
+            blocks.append(Block("fence", "\n".join(source)))
+        elif token.type == "myst_target":
+            blocks.append(Block("target", token.content))
+        elif token.type == "myst_line_comment":
+            blocks += [Block("comment", line) for line in source if line.strip()]
+        elif token.type == "myst_block_break":
+            blocks.append(Block("break", source[0]))
+        elif token.type in ("math_block", "math_block_label"):
+            label = _MATH_CLOSE.search(source[-1]) if source else None
             if label and label["label"]:
-                math[-1] = math[-1][: label.start()] + "$$"
-            blocks.append(
-                Block(
-                    "math",
-                    "\n".join(math),
-                    name=label["label"] if label and label["label"] else "",
-                )
-            )
-            i = end + 1
-            continue
-        paragraph.append(line)
-        i += 1
-    flush()
+                source[-1] = source[-1][: label.start()] + "$$"
+            name = label["label"] if label and label["label"] else ""
+            blocks.append(Block("math", "\n".join(source), name=name))
+        elif token.type != "inline":
+            blocks += _paragraphs(source)
     return blocks
+
+
+def _closes(token, source: list[str]) -> bool:
+    """Whether the fence's last line is its closing fence (an unclosed one runs to the
+    end of the cell)."""
+    marker = token.markup[0]
+    return len(source) > 1 and source[-1].strip().startswith(marker * len(token.markup))
 
 
 def _directive(info: str, inner: list[str]) -> Block:
