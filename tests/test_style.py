@@ -112,3 +112,31 @@ def test_every_inline_formula_reaches_the_page_whole(path):
 def test_a_formula_cut_by_a_wrapped_plus_is_caught():
     cut = "with $a = b\n+ c$. Then more."
     assert _stray_dollars(cut) and not _stray_dollars("with $a = b + c$. Then more.")
+
+
+def _shows_a_history(source: str) -> bool:
+    """A cell that ends with a bare ``fit(...)`` call: its value, Keras's History, is printed
+    as ``<keras.src.callbacks.history.History at 0x...>`` under the cell."""
+    import ast
+
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics
+        return False
+    last = body[-1] if body else None
+    called = getattr(getattr(last, "value", None), "func", None)
+    name = getattr(called, "id", None) or getattr(called, "attr", None)
+    return isinstance(last, ast.Expr) and name == "fit" and not source.rstrip().endswith(";")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_cell_prints_a_training_history_object(path):
+    cells = nbformat.read(path, as_version=4).cells
+    found = [i for i, c in enumerate(cells) if c.cell_type == "code" and _shows_a_history(c.source)]
+    assert not found, f"cells {found} end with a bare fit(...): end the line with ';'"
+
+
+def test_a_bare_fit_is_caught():
+    assert _shows_a_history("model.compile('sgd', 'mse')\nfit(model, x, x, epochs=2)")
+    assert not _shows_a_history("fit(model, x, x, epochs=2);")
+    assert not _shows_a_history("history = fit(model, x, x, epochs=2)")
