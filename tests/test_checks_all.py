@@ -72,6 +72,7 @@ MEASURED = {
     ("at_work", 1): (False,),
     ("denoising", 1): (13.5, 11.0),
     ("denoising", 2): ({"median": 18.4, "gaussian": 14.6},),
+    ("latent_diffusion", 1): (0.05,),
     ("sparse", 1): ([20.0, 25.0], ["I", "W"]),
     ("vae", 4): ({"reconstruction": 150.0, "kl": 6.0},),
     ("vector_arithmetic", 1): (0.8,),

@@ -33,14 +33,14 @@ def exercise_1(prediction, median_radius) -> Passed:
         raise ExerciseIncorrect(
             EX1,
             "that is not where this run's one-step samples land.",
-            "D(x̃, σ) is an average over the ring points that could lie under x̃; with "
-            "σ = 10, ask how many of them could.",
+            "D(x̃, σ) is an average over the ring points that could lie under x̃; "
+            "with σ = 10, ask how many of them could.",
         )
     return passed(
         EX1,
         f"the one-step samples lie at a median distance of {radius:.2f} from the "
-        "centre: a single denoising step from pure noise gives the average of the data, "
-        "not a sample of it.",
+        "centre: a single denoising step from pure noise gives the average of the "
+        "data, not a sample of it.",
     )
 
 
@@ -51,15 +51,16 @@ def _gaussian_denoiser(x, sigma):
 
 def _langevin_run(langevin_sample, start, seed):
     levels = np.geomspace(10.0, 0.01, 10)
-    got = call_answer(EX2, langevin_sample, _gaussian_denoiser, levels, start.copy(),
-                      20, 5e-5, seed, what="langevin_sample")
+    got = call_answer(EX2, langevin_sample, _gaussian_denoiser, levels,
+                      start.copy(), 20, 5e-5, seed, what="langevin_sample")
     return np.asarray(got, dtype=np.float64)
 
 
 @exercise_check
 def exercise_2(langevin_sample) -> Passed:
     """Annealed Langevin dynamics (Song & Ermon, 2019) on data N(0, I), whose exact
-    denoiser is known: the samples must come out with mean 0 and standard deviation 1."""
+    denoiser is known: the samples must come out with mean 0 and standard deviation
+    1."""
     start = 10.0 * np.random.default_rng(0).standard_normal((2000, 2))
     got = _langevin_run(langevin_sample, start, seed=3)
     if got.shape != start.shape:
@@ -73,9 +74,10 @@ def exercise_2(langevin_sample) -> Passed:
     spread, centre = float(got.std()), float(np.abs(got.mean(axis=0)).max())
     if spread > 3.0:
         raise ExerciseIncorrect(
-            EX2, f"the samples still spread like noise (standard deviation {spread:.2f}; "
-            "the data's is 1).",
-            "α grows with σ²: αᵢ = step_size·σᵢ²/σ_L², so the first levels take big steps.")
+            EX2, "the samples still spread like noise (standard deviation "
+            f"{spread:.2f}; the data's is 1).",
+            "α grows with σ²: αᵢ = step_size·σᵢ²/σ_L², so the first levels take big "
+            "steps.")
     if spread < 0.5:
         raise ExerciseIncorrect(
             EX2, f"the samples collapsed (standard deviation {spread:.2f}; the data's "
@@ -85,8 +87,8 @@ def exercise_2(langevin_sample) -> Passed:
         raise ExerciseIncorrect(
             EX2, f"the samples have mean up to {centre:.2f} and standard deviation "
             f"{spread:.2f}; data N(0, I) has 0 and 1.",
-            "check the factor ½ on the score's term and that the score uses the level σᵢ "
-            "of the loop.")
+            "check the factor ½ on the score's term and that the score uses the "
+            "level σᵢ of the loop.")
     again = _langevin_run(langevin_sample, start, seed=3)
     close_to(EX2, again, got, what="a second run with the same seed", rtol=0, atol=1e-9,
              hint="draw z from np.random.default_rng(seed), made once per call.")
