@@ -247,3 +247,35 @@ def test_every_exercise_has_a_hint_and_the_chapter_one_challenge_with_a_rubric(n
 
     problems = scaffold_problems(nbformat.read(notebook, as_version=4))
     assert not problems, f"{notebook.name}:\n  " + "\n  ".join(problems)
+
+
+_LOADS = re.compile(r"load_(?:sample|dataset)\(\s*\\?[\"'](mnist|notmnist|glyphs)\\?[\"']")
+_DOC_TARGET = re.compile(r"\{doc\}`[^`<]*<([^>`]+)>`")
+
+
+def _chapters_by_set_in_the_data_table() -> dict[str, set[str]]:
+    """The data chapter's "Which chapter uses which" table: set name -> linked chapters."""
+    cells = json.loads((BOOK / "data.ipynb").read_text())["cells"]
+    table = next("".join(c["source"]) for c in cells
+                 if "".join(c["source"]).startswith("## Which chapter uses which"))
+    rows = {}
+    for line in table.splitlines():
+        match = re.match(r"\|\s*`(\w+)`\s*\|(.*)\|\s*$", line)
+        if match:
+            rows[match[1]] = set(_DOC_TARGET.findall(match[2]))
+    return rows
+
+
+def test_the_data_chapters_table_names_every_chapter_that_loads_each_set():
+    loaded: dict[str, set[str]] = {}
+    for notebook in chapter_notebooks():
+        if notebook.stem == "data":
+            continue
+        for name in _LOADS.findall(notebook.read_text()):
+            loaded.setdefault(name, set()).add(notebook.stem)
+    table = _chapters_by_set_in_the_data_table()
+    assert set(table) == set(loaded), (sorted(table), sorted(loaded))
+    for name in loaded:
+        assert table[name] == loaded[name], (
+            f"data.ipynb's table for {name!r}: missing {sorted(loaded[name] - table[name])}, "
+            f"extra {sorted(table[name] - loaded[name])}")
