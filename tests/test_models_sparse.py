@@ -147,3 +147,28 @@ def test_dictionary_is_one_28x28_atom_per_code_unit():
     atoms = sparse.dictionary(decoder)
     assert atoms.shape == (12, 28, 28)
     np.testing.assert_array_equal(atoms.reshape(12, -1), decoder.get_layer("decoder_pixels").get_weights()[0])
+
+
+def test_usable_weights_keeps_a_good_list_sorted_and_prints_nothing(capsys):
+    assert sparse.usable_weights([2e-4, 0.0, 5e-5], [1e-4]) == [0.0, 5e-5, 2e-4]
+    assert capsys.readouterr().out == ""
+
+
+def test_usable_weights_puts_back_the_weight_zero_with_a_note(capsys):
+    assert sparse.usable_weights([5e-5, 1.5e-4], [1e-4]) == [0.0, 5e-5, 1.5e-4]
+    assert "needs 0.0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("edited", [[0.0], [], [0.0, -1e-4], "none", [None, float("nan")]])
+def test_usable_weights_falls_back_to_the_defaults_when_no_weight_is_left(edited, capsys):
+    assert sparse.usable_weights(edited, [1e-4, 2e-4]) == [0.0, 1e-4, 2e-4]
+    assert "Note:" in capsys.readouterr().out
+
+
+def test_usable_weights_drops_bad_entries_and_duplicates_with_a_note(capsys):
+    assert sparse.usable_weights([0.0, "x", 1e-4, 1e-4, -2.0], [5e-5]) == [0.0, 1e-4]
+    assert "left out ['x', -2.0]" in capsys.readouterr().out
+
+
+def test_usable_weights_without_zero_leaves_the_zero_out(capsys):
+    assert sparse.usable_weights([0.0, 3e-3, 1e-3], [1e-3], name="kl_weights", with_zero=False) == [1e-3, 3e-3]

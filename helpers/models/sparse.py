@@ -235,3 +235,44 @@ def dictionary(decoder) -> np.ndarray:
     the logits."""
     kernel = np.asarray(decoder.get_layer("decoder_pixels").get_weights()[0])
     return kernel.reshape(-1, IMAGE_SHAPE[0], IMAGE_SHAPE[1])
+
+
+def usable_weights(weights, default, *, name: str = "penalty_weights",
+                   with_zero: bool = True) -> list[float]:
+    """The penalty weights a chapter trains, from a list the reader may have edited.
+
+    A reader is invited to change the list; a change that would break a later cell
+    prints a note saying what was done instead, and the chapter goes on: entries that are
+    not numbers ≥ 0 are dropped, duplicates are dropped, the list is sorted, ``0.0`` (the
+    model without the penalty, which every comparison needs) is put back when
+    ``with_zero`` and missing, and a list left without a positive weight falls back to
+    ``default``'s positive weights. Returns a list of floats.
+    """
+    try:
+        given = list(weights)
+    except TypeError:
+        given = [weights]
+    kept, dropped = [], []
+    for weight in given:
+        try:
+            value = float(weight)
+        except (TypeError, ValueError):
+            dropped.append(weight)
+            continue
+        if not np.isfinite(value) or value < 0:
+            dropped.append(weight)
+        elif value not in kept:
+            kept.append(value)
+    if dropped:
+        print(f"Note: {name} must hold numbers ≥ 0; left out {dropped!r}.")
+    if not any(value > 0 for value in kept):
+        positive = [float(w) for w in default if float(w) > 0]
+        print(f"Note: {name} has no weight above 0; the chapter uses {positive} too.")
+        kept += positive
+    if with_zero and 0.0 not in kept:
+        print(f"Note: {name} needs 0.0, the model without the penalty that every "
+              "comparison below is measured against; it is added back.")
+        kept.append(0.0)
+    if not with_zero and 0.0 in kept:
+        kept.remove(0.0)
+    return sorted(kept)
