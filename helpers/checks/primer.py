@@ -31,9 +31,9 @@ def _gaussian_kl(mean_q, std_q, mean_p, std_p) -> float:
 
 
 @exercise_check
-def exercise_1(narrow_to_wide) -> Passed:
+def exercise_1(kl_narrow_wide) -> Passed:
     answer = choice(
-        EX1, narrow_to_wide, ["smaller", "larger", "equal"], "narrow_to_wide"
+        EX1, kl_narrow_wide, ["smaller", "larger", "equal"], "kl_narrow_wide"
     )
     forward, backward = _gaussian_kl(0, 1, 0, 2), _gaussian_kl(0, 2, 0, 1)
     if answer != "smaller":
