@@ -30,6 +30,18 @@ def test_a_keras_summary_is_one_output_box():
     assert outputs[0]["data"]["text/plain"] == "Model"  # the cell's own outputs are not changed
 
 
+def test_a_rich_block_says_how_many_characters_its_widest_line_holds():
+    """book.css sizes a Keras summary's font from it, so the table fits the column."""
+    table = "\x1b[1mModel\x1b[0m\n┏━━━━━━━━┓\n┃ \x1b[38;5;33mDense\x1b[0m  ┃"
+    other = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<b>x</b>", "text/plain": "x"}}
+    outputs = [_rich(table), other]
+    sized = extension.size_rich_blocks(outputs)
+    assert sized[0]["data"]["text/html"].startswith('<pre style="--book-chars:10;white-space:pre;')
+    assert sized[1] == other and outputs[0] == _rich(table)  # the cell's own outputs are not changed
+    css = (Path(extension.__file__).parent / "static" / "book.css").read_text()
+    assert "var(--book-chars)" in css
+
+
 def test_other_html_is_not_merged():
     other = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<b>x</b>", "text/plain": "x"}}
     assert extension.merge_rich_blocks([other, other]) == [other, other]

@@ -2,8 +2,9 @@
 
 Every page is served from 127.0.0.1 and every request to any other host is blocked and counted
 as a failure: a page passes only when it needs nothing from a CDN. Also checked: math is typeset
-by the bundled MathJax, every static slider changes its picture, search works, and axe-core finds
-no WCAG 2 A/AA violations, and no page weighs more than 500 kB. Per-page counts and sizes go to
+by the bundled MathJax, no display equation, table or printed output (a Keras summary) is wider
+than the text column of a 1200 px window, every static slider changes its picture, search works,
+and axe-core finds no WCAG 2 A/AA violations, and no page weighs more than 500 kB. Per-page counts and sizes go to
 ``_build/browser-report.json``.
 """
 from __future__ import annotations
@@ -78,8 +79,8 @@ def browser():
 class PageWatch:
     """Open a page with every non-local request blocked, and count what went wrong."""
 
-    def __init__(self, browser, allowed_hosts=("127.0.0.1",)):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, allowed_hosts=("127.0.0.1",), width=1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.blocked, self.failed, self.errors = [], [], []
         self.allowed_hosts = allowed_hosts
         self.context.route("**/*", self._route)
@@ -147,6 +148,62 @@ def test_math_is_typeset_by_the_bundled_mathjax(site, browser, built_book, path)
         REPORT.setdefault(path, {}).update(math_formulas=typeset)
         assert typeset > 0, f"{path} has math but MathJax typeset none of it"
         assert page.locator("mjx-merror").count() == 0, f"{path} has a formula MathJax could not parse"
+    finally:
+        watch.close()
+
+
+#: A laptop's browser window: the theme's text column is then about 624 px wide, and a reader
+#: who has to scroll sideways to read an equation or a table loses the line.
+READING_WIDTH_PX = 1200
+
+#: What is wider than the text column on a laid-out page: every display equation (MathJax's
+#: ``mjx-math`` inside ``mjx-container[display]``), table and cell output ``pre`` (Keras prints
+#: its summaries as box-drawn tables in one), with folded solutions and hints unfolded first.
+#: An element overflows when what it holds is wider than the room it has (its own box, or a
+#: table's scrolling wrapper) or than the column itself. Returns one record per offender.
+TOO_WIDE_JS = """() => {
+  document.querySelectorAll("details").forEach((d) => { d.open = true; });
+  document.querySelectorAll(".toggle-hidden").forEach((e) => e.classList.remove("toggle-hidden"));
+  const column = document.querySelector("article.bd-article") || document.querySelector("main");
+  const style = getComputedStyle(column);
+  const columnWidth = column.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const measured = [];
+  for (const box of column.querySelectorAll('mjx-container[display="true"]')) {
+    const math = box.querySelector("mjx-math") || box;
+    measured.push(["display equation", box, math.getBoundingClientRect().width, box.clientWidth]);
+  }
+  for (const table of column.querySelectorAll("table")) {
+    measured.push(["table", table, table.getBoundingClientRect().width, table.parentElement.clientWidth]);
+  }
+  for (const pre of column.querySelectorAll(".cell_output pre")) {
+    measured.push(["output", pre, pre.scrollWidth, pre.clientWidth]);
+  }
+  return measured
+    .filter(([kind, element]) => element.getClientRects().length > 0)
+    .filter(([kind, element, needed, room]) => needed > Math.min(room, columnWidth) + 1)
+    .map(([kind, element, needed, room]) => ({
+      kind, needed: Math.round(needed), room: Math.round(Math.min(room, columnWidth)),
+      column: Math.round(columnWidth),
+      text: element.textContent.replace(/\\s+/g, " ").trim().slice(0, 60),
+    }));
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_equation_or_table_is_wider_than_the_column_at_1200_px(site, browser, built_book, path):
+    watch = PageWatch(browser, width=READING_WIDTH_PX)
+    try:
+        page = watch.open(f"{site}/{path}")
+        if 'class="math' in (built_book / path).read_text():
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            page.evaluate("() => MathJax.startup.promise")
+        too_wide = page.evaluate(TOO_WIDE_JS)
+        REPORT.setdefault(path, {}).update(too_wide_at_1200px=len(too_wide))
+        assert not too_wide, (
+            f"{path} at {READING_WIDTH_PX} px: {len(too_wide)} elements wider than the room they "
+            "have, so the reader scrolls sideways (split the equation, narrow the table):\n"
+            + "\n".join(f"{t['kind']} {t['needed']} px in {t['room']} px (column {t['column']} px): "
+                        f"{t['text']!r}" for t in too_wide))
     finally:
         watch.close()
 

@@ -19,6 +19,7 @@ same hues, darkened, and the book's other style rules.
 from __future__ import annotations
 
 import copy
+import re
 
 
 def _set_default_mode(app, config):
@@ -94,6 +95,32 @@ def merge_rich_blocks(outputs: list) -> list:
     return merged
 
 
+#: The ANSI colour codes in rich's ``text/plain`` twin, which take no room on the page.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def size_rich_blocks(outputs: list) -> list:
+    """Each rich HTML block says how many characters its widest line holds.
+
+    A Keras summary is a box-drawn table as wide as the kernel's terminal (76 to 120
+    characters), which at the page's monospace size is wider than the text column.
+    ``static/book.css`` reads ``--book-chars`` to shrink such a block's font until its
+    widest line fits the column, instead of leaving the reader a sideways scroll bar.
+    """
+    sized = []
+    for output in outputs:
+        if _is_rich_block(output):
+            output = copy.deepcopy(output)
+            lines = _ANSI.sub("", output["data"]["text/plain"]).splitlines() or [""]
+            widest = max(len(line) for line in lines)
+            html = output["data"]["text/html"]
+            output["data"]["text/html"] = (
+                f'<pre style="--book-chars:{widest};' + html[len('<pre style="') :]
+            )
+        sized.append(output)
+    return sized
+
+
 def _merge_rich_blocks_in_myst_nb() -> None:
     """Have myst-nb's stream merging (``nb_merge_streams``) merge rich's blocks too.
 
@@ -110,7 +137,7 @@ def _merge_rich_blocks_in_myst_nb() -> None:
     streams_only = render.coalesce_streams
 
     def coalesce(outputs):
-        return merge_rich_blocks(streams_only(outputs))
+        return size_rich_blocks(merge_rich_blocks(streams_only(outputs)))
 
     coalesce.merges_rich_blocks = True
     render.coalesce_streams = coalesce
