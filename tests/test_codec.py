@@ -66,7 +66,26 @@ def test_jpeg_roundtrip_counts_files_and_payloads_per_image():
 def test_jpeg_curve_gains_quality_with_rate():
     curve = codec.jpeg_curve(_letters(4), qualities=[10, 50, 95])
     assert np.all(np.diff(curve["payload_bpp"]) > 0) and np.all(np.diff(curve["psnr_db"]) > 0)
-    assert np.allclose(curve["file_bpp"] - curve["payload_bpp"], curve["file_bpp"][0] - curve["payload_bpp"][0], atol=0.05)
+    assert np.all(curve["file_bpp"] > curve["fitted_payload_bpp"])
+
+
+def test_jpeg_curve_counts_the_shareable_payload_with_the_standard_tables():
+    images = _letters(3)
+    _, _, standard = codec.jpeg_roundtrip(images, quality=5)
+    curve = codec.jpeg_curve(images, qualities=[5])
+    assert curve["payload_bpp"][0] == standard.mean() / 784
+    fitted = [codec.jpeg_encode(image, 5, optimize=True) for image in images]
+    charged = [codec.jpeg_payload_bytes(d) + codec.jpeg_table_bytes(d) for d in fitted]
+    assert curve["fitted_payload_bpp"][0] == 8 * np.mean(charged) / 784
+    assert curve["file_bpp"][0] == 8 * np.mean([len(d) for d in fitted]) / 784
+    # a 28x28 image cannot pay for tables of its own: they cost more than they save
+    assert curve["fitted_payload_bpp"][0] > curve["payload_bpp"][0]
+
+
+def test_jpeg_table_bytes_are_the_huffman_segments():
+    data = codec.jpeg_encode(_letters(1)[0], quality=50)
+    dht = [size for name, size in codec.jpeg_segments(data) if name == "DHT"]
+    assert dht and codec.jpeg_table_bytes(data) == sum(dht)
 
 
 def test_code_curve_is_lossless_at_a_tiny_step():
@@ -76,10 +95,52 @@ def test_code_curve_is_lossless_at_a_tiny_step():
     assert curve["psnr_db"][0] >= 99 and curve["entropy_bpp"][1] <= curve["entropy_bpp"][0]
 
 
-def test_psnr_at_rate_interpolates_and_refuses_to_extrapolate():
-    assert codec.psnr_at_rate([1.0, 0.0], [30.0, 10.0], rate=0.5) == pytest.approx(20.0)
-    with pytest.raises(ValueError, match="outside"):
-        codec.psnr_at_rate([0.6, 1.0], [20.0, 30.0], rate=0.5)
+def _curve(mean, median, pooled):
+    return {"psnr_db": mean, "median_psnr_db": median, "pooled_psnr_db": pooled}
+
+
+def test_quality_at_rate_interpolates_the_mean_psnr_and_the_pooled_mse_only():
+    # rates 0 and 1 bpp; pooled PSNR 10 and 20 dB are MSEs 0.1 and 0.01
+    at = codec.quality_at_rate([1.0, 0.0], _curve([30.0, 10.0], [28.0, 9.0], [20.0, 10.0]), 0.5)
+    assert at["mean"] == pytest.approx(20.0)
+    assert at["pooled"] == pytest.approx(10 * np.log10(1 / 0.055))  # not 15 dB
+    # a mix's median is no straight line: the best measured setting within the budget
+    assert at["median"] == 9.0 and at["median_bpp"] == 0.0
+    assert codec.quality_at_rate([1.0, 0.0], _curve([30.0, 10.0], [28.0, 9.0], [20.0, 10.0]), 1.0)["median"] == 28.0
+
+
+def test_quality_at_rate_outside_the_curve_is_nan_with_a_note(capsys):
+    at = codec.quality_at_rate([0.6, 1.0], _curve([20.0, 30.0], [20.0, 30.0], [20.0, 30.0]), 0.5)
+    assert all(np.isnan(value) for value in at.values())
+    assert "outside" in capsys.readouterr().out
+    assert np.isnan(codec.quality_at_rate([0.0, 1.0], _curve([1.0, 2.0], [1.0, 2.0], [1.0, 2.0]), float("nan"))["mean"])
+
+
+def test_comparison_rate_is_the_lowest_rate_every_curve_reaches_rounded_up():
+    assert codec.comparison_rate([[0.56, 0.9, 2.0], [0.1, 0.3, 1.4]]) == pytest.approx(0.6)
+    assert codec.comparison_rate([[0.2, 3.0], [0.1, 2.0]]) == pytest.approx(0.5)  # at least 0.5
+    assert codec.comparison_rate([[0.56], [0.1, 0.57]]) == pytest.approx(0.56)  # a tenth too far
+
+
+def test_curves_that_share_no_rate_give_a_note_not_an_error(capsys):
+    assert np.isnan(codec.comparison_rate([[5.1, 6.0], [0.1, 2.0]]))
+    assert "lower JPEG quality" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("values, kept, says", [
+    ([1, 5, 0, 100], [1, 5], "left out"),
+    ([], [10, 50], "no usable value"),
+    (7, [7], ""),
+    (["high"], [10, 50], "left out"),
+])
+def test_a_readers_edited_qualities_are_cleaned_with_a_note(values, kept, says, capsys):
+    assert codec.usable_settings(values, "jpeg_qualities", codec.jpeg_quality, [10, 50]) == kept
+    assert says in capsys.readouterr().out
+
+
+def test_a_readers_edited_steps_are_cleaned_with_a_note(capsys):
+    assert codec.usable_settings(np.array([0.2, -1.0, np.nan]), "steps", codec.quantisation_step, [0.5]) == [0.2]
+    assert capsys.readouterr().out.count("left out") == 2
 
 
 @pytest.mark.parametrize("call, message", [
@@ -91,7 +152,6 @@ def test_psnr_at_rate_interpolates_and_refuses_to_extrapolate():
     (lambda: codec.jpeg_decode(b"not a jpeg"), "JPEG"),
     (lambda: codec.jpeg_curve(_letters(2), qualities=[]), "empty"),
     (lambda: codec.code_curve(np.zeros((3, 2)), np.zeros((3, 2)), lambda c: c, _letters(2), [0.1]), "one code per image"),
-    (lambda: codec.psnr_at_rate([0.1, 0.2], [1.0], rate=0.15), "same length"),
 ])
 def test_bad_input_is_refused_with_what_was_expected(call, message):
     with pytest.raises(ValueError, match=message):
@@ -105,26 +165,24 @@ def test_optimised_huffman_tables_shorten_the_payload_and_decode_the_same():
     np.testing.assert_array_equal(plain, fitted)  # only the entropy coding changes
     assert np.all(fitted_payload <= plain_payload) and fitted_payload.sum() < plain_payload.sum()
     assert np.all(fitted_files < plain_files)  # smaller tables, too
-    curve = codec.jpeg_curve(images, qualities=[5], optimize=True)
-    assert curve["payload_bpp"][0] == fitted_payload.mean() / 784
 
 
-def test_range_coder_bits_are_real_messages_that_decode_and_cost_near_the_ideal():
-    import constriction
-
+def test_range_coder_bits_are_real_messages_in_whole_bytes_that_decode_and_cost_near_the_ideal():
     rng = np.random.default_rng(0)
     reference = np.round(rng.normal(0, 1.5, (200, 98))).astype(int)
-    symbols = np.round(rng.normal(0, 1.5, (6, 98))).astype(int)
+    symbols = np.round(rng.normal(0, 1.5, (50, 98))).astype(int)
     bits = codec.range_coder_bits(symbols, reference)
     ideal = np.array([codec.code_length_bits(row, reference) for row in symbols])
-    low, p = table = codec.symbol_table(symbols, reference)
+    table = codec.symbol_table(symbols, reference)
     for row, n_bits in zip(symbols, bits):
-        words = codec.range_encode(row, table)
-        assert 32 * words.size == n_bits
-        decoder = constriction.stream.queue.RangeDecoder(words)
-        model = constriction.stream.model.Categorical(p, perfect=False)
-        np.testing.assert_array_equal(decoder.decode(model, row.size) + low, row)
-    assert np.all(bits % 32 == 0) and np.all(bits >= ideal) and np.all(bits <= ideal + 64)
+        message = codec.range_encode(row, table)
+        assert 8 * len(message) == n_bits
+        np.testing.assert_array_equal(codec.range_decode(message, table, row.size), row)
+        # one byte fewer no longer decodes: the message is as short as it can be
+        with pytest.raises((ValueError, AssertionError)):
+            np.testing.assert_array_equal(codec.range_decode(message[:-1], table, row.size), row)
+    assert np.all(bits % 8 == 0) and np.all(bits <= ideal + 32)
+    assert bits.mean() < ideal.mean() + 16  # bytes, not 32-bit words
 
 
 def test_a_blank_image_coded_exactly_pulls_the_mean_psnr_up_but_not_the_median():
@@ -146,3 +204,22 @@ def test_a_blank_image_coded_exactly_pulls_the_mean_psnr_up_but_not_the_median()
 def test_the_range_coder_refuses_what_it_cannot_code(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_reader_narrowing_jpeg_qualities_to_one_high_value_gets_notes_not_errors(capsys):
+    images = _letters(3)
+    qualities = codec.usable_settings([95], "jpeg_qualities", codec.jpeg_quality, codec.JPEG_QUALITIES)
+    jpeg = codec.jpeg_curve(images, qualities)
+    codes = images.reshape(3, -1)
+    ae = codec.code_curve(codes, codes, lambda c: np.asarray(c).reshape(-1, 28, 28, 1), images, [2.0])
+    rate = codec.comparison_rate([ae["coded_bpp"], jpeg["payload_bpp"]])
+    assert np.isnan(rate)
+    assert np.isnan(codec.quality_at_rate(jpeg["payload_bpp"], jpeg, rate)["mean"])
+    assert "no rate is reached by every curve" in capsys.readouterr().out
+
+
+def test_a_step_so_coarse_that_every_symbol_is_zero_costs_nothing_and_decodes():
+    symbols = np.zeros((4, 98), int)
+    assert codec.range_coder_bits(symbols, symbols).tolist() == [0.0] * 4
+    table = codec.symbol_table(symbols, symbols)
+    np.testing.assert_array_equal(codec.range_decode(b"", table, 98), symbols[0])

@@ -12,13 +12,18 @@ Two ways to count an autoencoder code after uniform quantisation:
   coder reaches within a few bits; ``entropy_bits`` is the optimistic empirical entropy
   of the symbols themselves;
 * ``range_coder_bits``: the real length of a range coder (an arithmetic coder, from the
-  ``constriction`` library) with that same table, each image its own message, as it
-  would be sent: real bits to set beside JPEG's real bits;
+  ``constriction`` library) with that same table, each image its own message in whole
+  bytes, as it would be sent: real bits, at JPEG's granularity, to set beside JPEG's
+  real bytes;
 * ``zlib_bits``: what an everyday lossless coder (DEFLATE) actually produces.
 
 Quality is reported three ways, because a per-image mean is pulled about by images
 that a codec reproduces exactly (a blank image: capped at 100 dB): the mean, the median,
-and the pooled PSNR (of the mean squared error over all images).
+and the pooled PSNR (of the mean squared error over all images). Between two measured
+settings a codec can send some images with one and the rest with the other: that mix's
+mean PSNR and mean squared error lie on straight lines between the settings, its median
+does not, so :func:`quality_at_rate` interpolates the first two and reads the median at
+measured settings only.
 """
 
 from __future__ import annotations
@@ -38,8 +43,10 @@ from .jpeg import (  # noqa: F401
     jpeg_decode,
     jpeg_encode,
     jpeg_payload_bytes,
+    jpeg_quality,
     jpeg_roundtrip,
     jpeg_segments,
+    jpeg_table_bytes,
 )
 
 PIXELS_PER_IMAGE = 28 * 28
@@ -79,6 +86,11 @@ def _symbols(symbols, what: str = "symbols") -> np.ndarray:
             )
         array = array.astype(np.int64)
     return array.astype(np.int64, copy=False)
+
+
+def quantisation_step(step) -> float:
+    """A quantisation step, checked: a positive, finite number."""
+    return _step(step)
 
 
 def quantise(codes, step) -> np.ndarray:
@@ -133,33 +145,73 @@ def code_length_bits(symbols, reference) -> float:
     return float(-np.log2(p[symbols - low]).sum())
 
 
-def range_encode(row, table) -> np.ndarray:
-    """One image's symbols as a range coder's message (32-bit words), with the shared
-    ``table`` from :func:`symbol_table`.
+def _range_model(p):
+    import constriction
 
-    The coder is ``constriction``'s, a kept library, rather than our own: an arithmetic
-    coder is easy to get subtly wrong. Decode with ``constriction.stream.queue.
-    RangeDecoder(words).decode(Categorical(p, perfect=False), n) + low``.
+    p = np.asarray(p, np.float64)
+    return constriction.stream.model.Categorical(p, perfect=False)
+
+
+def range_decode(message: bytes, table, n_symbols: int) -> np.ndarray:
+    """The ``n_symbols`` symbols of one :func:`range_encode` message.
+
+    The message's last 32-bit word may have been cut short: it is completed with the
+    byte ``0x80`` and zeros (the middle of what the missing bytes could hold), which is
+    how :func:`range_encode` checked that the shorter message still decodes.
     """
     import constriction
 
     low, p = table
-    row = _symbols(row, "row").ravel() - low
-    if row.min() < 0 or row.max() >= len(p):
+    if len(p) == 1:  # one possible symbol: nothing needs to be sent
+        return np.full(int(n_symbols), low, np.int64)
+    data = bytes(message) + b"\x80"
+    data += b"\0" * (-len(data) % 4)
+    words = np.frombuffer(data, ">u4").astype(np.uint32)
+    decoder = constriction.stream.queue.RangeDecoder(words)
+    try:
+        symbols = decoder.decode(_range_model(p), int(n_symbols))
+    except AssertionError:  # constriction's word for data this table cannot decode
+        raise ValueError("the message does not decode with this table") from None
+    return symbols.astype(np.int64) + low
+
+
+def _decodes_to(message: bytes, table, row) -> bool:
+    try:
+        return np.array_equal(range_decode(message, table, row.size), row)
+    except ValueError:
+        return False
+
+
+def range_encode(row, table) -> bytes:
+    """One image's symbols as a range coder's message in whole bytes, with the shared
+    ``table`` from :func:`symbol_table`; :func:`range_decode` reads it back.
+
+    The coder is ``constriction``'s, a kept library, rather than our own: an arithmetic
+    coder is easy to get subtly wrong. It writes 32-bit words; the message keeps only
+    as many bytes of the last word as decoding needs (each shorter message is decoded
+    to check), so it is counted in bytes, like a JPEG payload.
+    """
+    import constriction
+
+    low, p = table
+    row = _symbols(row, "row").ravel()
+    if row.min() - low < 0 or row.max() - low >= len(p):
         raise ValueError("row holds symbols outside the table; build it from them")
+    if len(p) == 1:  # one possible symbol: the receiver knows the row already
+        return b""
     encoder = constriction.stream.queue.RangeEncoder()
-    encoder.encode(
-        row.astype(np.int32),
-        constriction.stream.model.Categorical(np.asarray(p, np.float64), perfect=False),
-    )
-    return encoder.get_compressed()
+    encoder.encode((row - low).astype(np.int32), _range_model(p))
+    message = encoder.get_compressed().astype(">u4").tobytes()
+    while message and _decodes_to(message[:-1], table, row):
+        message = message[:-1]
+    return message
 
 
 def range_coder_bits(symbols, reference) -> np.ndarray:
     """Real bits per image of a range coder with :func:`code_length_bits`'s table.
 
     Each row of ``symbols`` (first axis: one image) is its own message, whose length
-    comes in whole 32-bit words: what would be stored or sent for that image alone.
+    comes in whole bytes: what would be stored or sent for that image alone.
     """
     symbols = _symbols(symbols)
     if symbols.ndim < 2:
@@ -168,7 +220,7 @@ def range_coder_bits(symbols, reference) -> np.ndarray:
             f"{symbols.shape}"
         )
     table = symbol_table(symbols, reference)
-    return np.array([32.0 * range_encode(row, table).size for row in symbols])
+    return np.array([8.0 * len(range_encode(row, table)) for row in symbols])
 
 
 def symbols_to_bytes(symbols) -> bytes:
@@ -252,25 +304,90 @@ def code_curve(codes, reference_codes, decode, images, steps) -> dict:
     return {key: np.array([row[key] for row in rows]) for key in rows[0]}
 
 
-def psnr_at_rate(bpp, psnr_db, rate: float = 0.5) -> float:
-    """PSNR at ``rate`` bits per pixel, linearly interpolated on a curve (sorted by
-    rate).
+# -- comparing two curves at one rate --------------------------------------------------
 
-    Raises ``ValueError`` when ``rate`` lies outside the curve's rates: extrapolating
-    would report a quality the codec never reached.
+
+def usable_settings(values, name: str, valid, default) -> list:
+    """A list of settings a reader may edit (quantisation steps, JPEG qualities), made
+    safe to sweep: values that ``valid`` refuses (it raises ``ValueError``) are left out
+    with a printed note, and a list left empty is replaced by ``default``, with a note,
+    so the chapter runs on instead of stopping deep inside a curve."""
+    try:
+        values = list(values)
+    except TypeError:  # one value instead of a list
+        values = [values]
+    kept = []
+    for value in values:
+        try:
+            valid(value)
+        except (TypeError, ValueError) as refused:
+            print(f"Note: {name} value {value!r} left out: {refused}")
+        else:
+            kept.append(value)
+    if not kept:
+        kept = list(default)
+        print(f"Note: {name} has no usable value; using {np.round(kept, 3).tolist()}")
+    return kept
+
+
+def comparison_rate(measured_bpp, at_least: float = 0.5) -> float:
+    """The rate at which to compare codecs: the lowest that every curve in
+    ``measured_bpp`` reaches with a measured setting (rate-0 points left out), rounded
+    up to a tenth, and at least ``at_least`` bits per pixel.
+
+    Curves that share no rate (one's lowest setting above another's highest) have no
+    fair comparison point: a note says so and the rate is ``nan``.
+    """
+    curves = [_finite_array(bpp, "bpp").astype(np.float64).ravel() for bpp in
+              measured_bpp]
+    floor = max(bpp.min() for bpp in curves)
+    ceiling = min(bpp.max() for bpp in curves)
+    rate = max(at_least, np.ceil(10 * floor - 1e-9) / 10)
+    if rate <= ceiling:
+        return float(rate)
+    if floor <= ceiling:
+        return float(floor)
+    print(
+        f"Note: no rate is reached by every curve: the lowest settings need up to "
+        f"{floor:.2f} bpp, the highest reach only {ceiling:.2f} bpp. Add a smaller "
+        "step or a lower JPEG quality to compare the codecs."
+    )
+    return float("nan")
+
+
+def quality_at_rate(bpp, curve: dict, rate: float) -> dict:
+    """A codec's quality at ``rate`` bits per pixel, each measure read the way a real
+    mix of its measured settings would reach it.
+
+    ``bpp`` and ``curve`` (with ``psnr_db``, ``median_psnr_db``, ``pooled_psnr_db``) are
+    one point per setting. Sending some images with one setting and the rest with the
+    next reaches any rate between them; that mix's mean PSNR and its mean squared error
+    are the straight lines between the two, so ``mean`` interpolates the mean PSNR and
+    ``pooled`` the pooled MSE (then back to dB). A mix's median is no such line:
+    ``median`` is the best median of a measured setting within the budget, and
+    ``median_bpp`` that setting's rate. Outside the curve every value is ``nan``, with a
+    note.
     """
     bpp = _finite_array(bpp, "bpp").astype(np.float64).ravel()
-    psnr_db = _finite_array(psnr_db, "psnr_db").astype(np.float64).ravel()
-    if bpp.shape != psnr_db.shape:
-        raise ValueError(
-            f"bpp and psnr_db must have the same length; got {bpp.size} and "
-            f"{psnr_db.size}"
-        )
     order = np.argsort(bpp, kind="stable")
-    bpp, psnr_db = bpp[order], psnr_db[order]
-    if not bpp[0] <= rate <= bpp[-1]:
-        raise ValueError(
-            f"rate {rate} bpp lies outside the curve, which spans "
-            f"{bpp[0]:.3g}–{bpp[-1]:.3g} bpp"
-        )
-    return float(np.interp(rate, bpp, psnr_db))
+    bpp = bpp[order]
+    mean, median, pooled = (
+        np.asarray(curve[key], np.float64).ravel()[order]
+        for key in ("psnr_db", "median_psnr_db", "pooled_psnr_db")
+    )
+    if not bpp[0] <= rate <= bpp[-1]:  # also False for a nan rate
+        if np.isfinite(rate):
+            print(
+                f"Note: {rate:.2f} bpp lies outside this curve ({bpp[0]:.2f}–"
+                f"{bpp[-1]:.2f} bpp), so its quality there is unknown (nan)."
+            )
+        return dict.fromkeys(("mean", "median", "pooled", "median_bpp"), float("nan"))
+    pooled_mse = np.interp(rate, bpp, 10 ** (-pooled / 10))
+    within = bpp <= rate + 1e-12
+    best = int(np.argmax(np.where(within, median, -np.inf)))
+    return {
+        "mean": float(np.interp(rate, bpp, mean)),
+        "median": float(median[best]),
+        "pooled": float(10 * np.log10(1 / pooled_mse)),
+        "median_bpp": float(bpp[best]),
+    }

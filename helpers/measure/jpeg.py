@@ -1,13 +1,18 @@
 """Counting JPEG's bits: Pillow's baseline JPEG at a quality, and which of its bytes
 are the picture.
 
-Two ways to count a JPEG file:
+Three ways to count a JPEG file:
 
-* ``file_bits``: the whole file, as it would sit on a disk (headers included);
+* ``file_bits``: the whole file, as it would sit on a disk (headers included), with
+  Huffman tables fitted to the image (``optimize=True``), which that file pays for;
 * ``payload_bits``: only the entropy-coded scan, from just after the Start-of-Scan
-  header to the End-of-Image marker. The headers (quantisation and Huffman tables,
-  sizes) are the same for every image of a given quality, so they could be shared like
-  an autoencoder's decoder.
+  header to the End-of-Image marker, coded with the standard Huffman tables of the JPEG
+  specification (its Annex K). Those headers (quantisation and Huffman tables, sizes)
+  are the same for every image of a given quality, so they could be agreed on once and
+  shared, like an autoencoder's decoder;
+* fitted tables in a payload-only count must carry their own bytes: a table fitted to
+  one image differs from image to image, so it cannot be shared
+  (``fitted_payload_bpp`` in :func:`jpeg_curve`: the scan plus its DHT segments).
 
 Used by the chapter "Autoencoders versus JPEG", beside :mod:`helpers.measure.codec`,
 which counts an autoencoder's bits the same way (bits per pixel of a 28×28 image).
@@ -27,7 +32,9 @@ JPEG_QUALITIES = (1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
 _SOS, _EOI, _SOI = 0xDA, 0xD9, 0xD8
 
 
-def _quality(quality) -> int:
+def jpeg_quality(quality) -> int:
+    """A JPEG quality, checked: a whole number from 1 (smallest files) to 95 (Pillow's
+    advice: above 95 files grow with almost no gain)."""
     return whole_number(quality, "JPEG quality", minimum=1, maximum=95)
 
 
@@ -53,7 +60,7 @@ def jpeg_encode(image, quality: int, *, optimize: bool = False) -> bytes:
     )
     buffer = io.BytesIO()
     Image.fromarray(pixels, mode="L").save(
-        buffer, format="JPEG", quality=_quality(quality), optimize=bool(optimize)
+        buffer, format="JPEG", quality=jpeg_quality(quality), optimize=bool(optimize)
     )
     return buffer.getvalue()
 
@@ -129,6 +136,12 @@ def jpeg_payload_bytes(data: bytes) -> int:
     return sum(size for name, size in jpeg_segments(data) if name == "scan payload")
 
 
+def jpeg_table_bytes(data: bytes) -> int:
+    """Bytes of the Huffman tables (the DHT segments, markers included): what a file
+    whose tables were fitted to it must carry for its scan to be decoded."""
+    return sum(size for name, size in jpeg_segments(data) if name == "DHT")
+
+
 def jpeg_roundtrip(images, quality: int, *, optimize: bool = False):
     """Compress and decompress every image at one quality (``optimize``: see
     :func:`jpeg_encode`).
@@ -150,16 +163,19 @@ def jpeg_roundtrip(images, quality: int, *, optimize: bool = False):
     return np.stack(decoded), np.array(file_bits, float), np.array(payload_bits, float)
 
 
-def jpeg_curve(images, qualities=JPEG_QUALITIES, *, optimize: bool = False) -> dict:
-    """JPEG's rate–distortion curve: one point per quality (``optimize``: Huffman tables
-    fitted to each image, see :func:`jpeg_encode`).
+def jpeg_curve(images, qualities=JPEG_QUALITIES) -> dict:
+    """JPEG's rate–distortion curve: one point per quality, its bits counted three ways.
 
-    Returns a dict of arrays: ``quality``, ``file_bpp`` and ``payload_bpp`` (mean bits
-    per pixel), and ``psnr_db``, ``median_psnr_db``, ``pooled_psnr_db`` (see
-    :func:`helpers.metrics.quality_summary`).
+    Returns a dict of arrays: ``quality``; ``payload_bpp``, the scan alone with the
+    standard Huffman tables (shareable: the same for every image);
+    ``fitted_payload_bpp``, the scan with tables fitted to each image plus those tables'
+    bytes (see :func:`jpeg_table_bytes`); ``file_bpp``, whole files with fitted tables;
+    all mean bits per pixel. Then ``psnr_db``, ``median_psnr_db``, ``pooled_psnr_db``
+    (see :func:`helpers.metrics.quality_summary`): the tables change only the bits,
+    never the decoded image.
     """
     images = as_image_batch(images)
-    qualities = [_quality(q) for q in qualities]
+    qualities = [jpeg_quality(q) for q in qualities]
     if not qualities:
         raise ValueError(
             "qualities is empty; give at least one JPEG quality from 1 to 95"
@@ -167,16 +183,18 @@ def jpeg_curve(images, qualities=JPEG_QUALITIES, *, optimize: bool = False) -> d
     pixels = float(np.prod(images.shape[1:3]))
     rows = []
     for q in qualities:
-        decoded, file_bits, payload_bits = jpeg_roundtrip(images, q, optimize=optimize)
+        decoded, _, payload_bits = jpeg_roundtrip(images, q)
+        fitted = [jpeg_encode(image, q, optimize=True) for image in images]
         rows.append(
             {
                 "quality": q,
-                "file_bpp": file_bits.mean() / pixels,
                 "payload_bpp": payload_bits.mean() / pixels,
+                "fitted_payload_bpp": np.mean(
+                    [8 * (jpeg_payload_bytes(d) + jpeg_table_bytes(d)) for d in fitted]
+                )
+                / pixels,
+                "file_bpp": np.mean([8 * len(d) for d in fitted]) / pixels,
                 **quality_summary(images, decoded),
             }
         )
     return {key: np.array([row[key] for row in rows]) for key in rows[0]}
-
-
-# -- autoencoder codes -----------------------------------------------------------------
