@@ -96,3 +96,16 @@ def test_exercise_3_solution_passes(passes):
 def test_exercise_3_plausible_mistakes_are_named(wrong, message):
     with pytest.raises(ExerciseIncorrect, match=message):
         checks.exercise_3(wrong)
+
+
+def test_exercise_2_gives_the_chain_the_steps_it_needs():
+    """With 20 steps a level annealed Langevin has not settled on N(0, I) (standard deviation
+    near 1.1); with the check's steps it ends close to the data's 1."""
+    start = 10.0 * np.random.default_rng(0).standard_normal((2000, 2))
+    levels = np.geomspace(10.0, 0.01, 10)
+
+    def spread(steps):
+        return langevin_solution(checks._gaussian_denoiser, levels, start, steps, 5e-5, 3).std()
+
+    assert spread(20) > 1.05
+    assert abs(spread(checks.STEPS_PER_LEVEL) - 1) < 0.04

@@ -49,10 +49,15 @@ def _gaussian_denoiser(x, sigma):
     return np.asarray(x, dtype=np.float64) / (1.0 + sigma**2)
 
 
+#: Steps a level the check gives the sampler: with 20 the chain has not settled on N(0, I)
+#: (it ends with a standard deviation near 1.1); with 100 it ends within about 0.03 of 1.
+STEPS_PER_LEVEL = 100
+
+
 def _langevin_run(langevin_sample, start, seed):
     levels = np.geomspace(10.0, 0.01, 10)
     got = call_answer(EX2, langevin_sample, _gaussian_denoiser, levels,
-                      start.copy(), 20, 5e-5, seed, what="langevin_sample")
+                      start.copy(), STEPS_PER_LEVEL, 5e-5, seed, what="langevin_sample")
     return np.asarray(got, dtype=np.float64)
 
 
@@ -83,7 +88,7 @@ def exercise_2(langevin_sample) -> Passed:
             EX2, f"the samples collapsed (standard deviation {spread:.2f}; the data's "
             "is 1).",
             "each step adds fresh noise √αᵢ·z as well as the score's pull.")
-    if not (0.85 <= spread <= 1.15 and centre < 0.15):
+    if not (0.92 <= spread <= 1.08 and centre < 0.12):
         raise ExerciseIncorrect(
             EX2, f"the samples have mean up to {centre:.2f} and standard deviation "
             f"{spread:.2f}; data N(0, I) has 0 and 1.",
