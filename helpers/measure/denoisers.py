@@ -22,6 +22,13 @@ on the held-out images it is then measured on): :func:`choose_filter` tries ever
 of a grid and keeps the one with the highest per-image mean PSNR. Images are float (N,
 28, 28[, 1]) with pixels in [0, 1]; outputs are clipped to [0, 1] and have the input's
 shape.
+
+Every filter can also be given a second knob, a *background level* ``b`` (see
+:func:`stretch_levels`): noise clipped to [0, 1] lifts a black background and lowers
+white ink by the same amount on average, and no averaging filter undoes that. After
+filtering, the levels ``[b, 1 - b]`` are stretched back to ``[0, 1]``. ``b`` is tuned on
+the same validation pairs, with the filter's own knob
+(``backgrounds=BACKGROUND_LEVELS``).
 """
 
 from __future__ import annotations
@@ -40,6 +47,9 @@ FILTERS = {
     "total variation": ("weight", (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.8)),
     "non-local means": ("h", (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.6)),
 }
+
+#: Background levels b tried when a filter gets the second knob (0: no stretch).
+BACKGROUND_LEVELS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 
 #: Patch size and search distance (pixels) of non-local means, fixed for 28×28 images.
 NL_MEANS_PATCH_SIZE = 5
@@ -112,34 +122,74 @@ def apply_filter(name: str, images, value) -> np.ndarray:
     return np.clip(out, 0.0, 1.0).astype(np.float32).reshape(images.shape)
 
 
+def stretch_levels(images, background: float) -> np.ndarray:
+    """Map the levels ``[background, 1 - background]`` to ``[0, 1]`` and clip.
+
+    Clipped Gaussian noise lifts a black pixel to ``background`` on average and lowers a
+    white one by as much; this undoes that bias after a filter has averaged the grain
+    away. ``background`` must lie in [0, 0.5); 0 returns the images unchanged
+    (as float32).
+    """
+    background = number(background, "background (a level in [0, 0.5))", minimum=0)
+    if background >= 0.5:
+        raise ValueError(f"background must lie in [0, 0.5); got {background!r}")
+    images = np.asarray(images, dtype=np.float32)
+    if background == 0:
+        return images
+    stretched = (images - background) / (1.0 - 2.0 * background)
+    return np.clip(stretched, 0.0, 1.0).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class ChosenFilter:
     """A filter with the knob that scored best on the validation split.
 
     Call it on a batch: ``chosen(noisy_test)``. ``validation_psnr_db`` maps every value
-    tried to its per-image mean PSNR (dB) on the validation images.
+    tried to its per-image mean PSNR (dB) on the validation images, at the background
+    level that suited that value best; ``grid_psnr_db`` maps every ``(value,
+    background)`` pair tried. ``background`` is the chosen level of
+    :func:`stretch_levels` (0: none).
     """
 
     name: str
     parameter: str
     value: float
     validation_psnr_db: dict = field(repr=False)
+    background: float = 0.0
+    grid_psnr_db: dict = field(default_factory=dict, repr=False)
 
     def __call__(self, images) -> np.ndarray:
-        return apply_filter(self.name, images, self.value)
+        filtered = apply_filter(self.name, images, self.value)
+        return stretch_levels(filtered, self.background)
 
     @property
     def label(self) -> str:
-        """E.g. ``"median (size=3)"``, for tables and legends."""
-        return f"{self.name} ({self.parameter}={self.value:g})"
+        """E.g. ``"median (size=3)"`` or ``"median (size=3, background=0.2)"``."""
+        knobs = f"{self.parameter}={self.value:g}"
+        if self.background:
+            knobs += f", background={self.background:g}"
+        return f"{self.name} ({knobs})"
+
+    def without_background(self) -> "ChosenFilter":
+        """The best setting of the filter's own knob alone (background level 0)."""
+        scores = {v: s for (v, b), s in self.grid_psnr_db.items() if b == 0}
+        if not scores:
+            raise ValueError("background level 0 was not among the levels tried")
+        best = max(scores, key=scores.get)
+        return ChosenFilter(self.name, self.parameter, best, scores, 0.0, scores)
 
 
-def choose_filter(name: str, clean, noisy, values=None) -> ChosenFilter:
+def choose_filter(
+    name: str, clean, noisy, values=None, backgrounds=(0.0,)
+) -> ChosenFilter:
     """Try each knob value on (noisy → clean) validation pairs; keep the best by mean
     PSNR.
 
     ``clean`` and ``noisy``: float (N, H, W[, 1]) in [0, 1], the same shape. ``values``:
-    the grid to try (default: :data:`FILTERS`). Ties go to the first value in the grid.
+    the grid to try (default: :data:`FILTERS`). ``backgrounds``: the levels of
+    :func:`stretch_levels` tried with every value (default: none; pass
+    :data:`BACKGROUND_LEVELS` to tune the second knob too). Ties go to the first pair in
+    the grid.
     """
     from ..metrics import psnr
 
@@ -154,12 +204,20 @@ def choose_filter(name: str, clean, noisy, values=None) -> ChosenFilter:
     values = FILTERS[name][1] if values is None else tuple(values)
     if not values:
         raise ValueError(f"values must hold at least one {FILTERS[name][0]} to try")
-    scores = {value: psnr(clean, apply_filter(name, noisy, value)) for value in values}
-    best = max(scores, key=scores.get)  # first of equal scores: dicts keep grid order
-    return ChosenFilter(name, FILTERS[name][0], best, scores)
+    backgrounds = tuple(backgrounds)
+    if not backgrounds:
+        raise ValueError("backgrounds must hold at least one level to try (0: none)")
+    grid = {}
+    for value in values:
+        filtered = apply_filter(name, noisy, value)  # the slow part: once per value
+        for level in backgrounds:
+            grid[value, level] = psnr(clean, stretch_levels(filtered, level))
+    best, background = max(grid, key=grid.get)  # first of equal scores: grid order
+    scores = {v: max(grid[v, level] for level in backgrounds) for v in values}
+    return ChosenFilter(name, FILTERS[name][0], best, scores, background, grid)
 
 
-def choose_filters(clean, noisy, names=None) -> dict:
+def choose_filters(clean, noisy, names=None, backgrounds=(0.0,)) -> dict:
     """:func:`choose_filter` for several filters (default: all four) → name ->
     ChosenFilter."""
     names = list(FILTERS) if names is None else list(names)
@@ -167,4 +225,7 @@ def choose_filters(clean, noisy, names=None) -> dict:
         raise ValueError(
             f"names must list at least one of {', '.join(map(repr, FILTERS))}"
         )
-    return {name: choose_filter(name, clean, noisy) for name in names}
+    return {
+        name: choose_filter(name, clean, noisy, backgrounds=backgrounds)
+        for name in names
+    }
