@@ -321,7 +321,8 @@ def usable_settings(values, name: str, valid, default) -> list:
         try:
             valid(value)
         except (TypeError, ValueError) as refused:
-            print(f"Note: {name} value {value!r} left out: {refused}")
+            shown = value.item() if isinstance(value, np.generic) else value
+            print(f"Note: {name} value {shown!r} left out: {refused}")
         else:
             kept.append(value)
     if not kept:
