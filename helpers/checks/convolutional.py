@@ -41,8 +41,9 @@ def exercise_1(ratio) -> Passed:
         )
     return passed(
         EX1,
-        "ratio 1.0: as many numbers as pixels, so no compression at all; "
-        "only fewer than 16 channels at 7×7 compress.",
+        "ratio 1.0: as many numbers as pixels, so no compression at all (and as "
+        "32-bit floats against 8-bit pixels, four times the bits); only fewer than 16 "
+        "channels at 7×7 give fewer numbers.",
     )
 
 
