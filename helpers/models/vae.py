@@ -12,8 +12,9 @@ The loss is the negative ELBO in nats per image::
              = (binary cross-entropy summed over the 784 pixels) + β · (analytic KL)
 
 With grey pixels the Bernoulli "log-likelihood" is a cross-entropy, not the log of a
-density over [0, 1] (the continuous Bernoulli would add a normalising term); it is the
-usual choice on MNIST and what papers report, so the numbers compare.
+density over [0, 1] (the continuous Bernoulli would add a normalising term). It is the
+usual choice on grey MNIST, but its nats also count each grey pixel's own entropy, so they
+do not compare with papers' numbers on binarised MNIST: compare them with each other.
 
 Everything is plain Keras 3 (``keras.ops``, ``keras.random``): the same code trains on
 TensorFlow, JAX and PyTorch. No ``GradientTape``. This module imports Keras when it is
@@ -231,9 +232,9 @@ def build_vae_decoder(latent_size: int, hidden_units: int = 256, conv: bool = Fa
     the encoder's mirror, ``hidden_units`` ReLU → 7·7·``filters[1]`` → a stride-2
     transposed convolution to ``filters[0]`` channels (7 → 14) → a stride-2 transposed
     convolution to one logit per pixel (14 → 28). Mirroring keeps it cheap on a CPU (no
-    64-channel layer at 14 × 14 or 32-channel layer at 28 × 28): in the chapter's CPU
-    runs it trains about twice as fast as a keras.io-style decoder with those layers, to
-    the same held-out −ELBO. A sigmoid turns logits into probabilities.
+    64-channel layer at 14 × 14 or 32-channel layer at 28 × 28), so it costs fewer
+    multiply-adds than a keras.io-style decoder with those layers. A sigmoid turns
+    logits into probabilities.
     """
     latent_size = whole_number(latent_size, "latent_size")
     hidden_units = whole_number(hidden_units, "hidden_units")
