@@ -172,3 +172,5 @@ def test_usable_weights_drops_bad_entries_and_duplicates_with_a_note(capsys):
 
 def test_usable_weights_without_zero_leaves_the_zero_out(capsys):
     assert sparse.usable_weights([0.0, 3e-3, 1e-3], [1e-3], name="kl_weights", with_zero=False) == [1e-3, 3e-3]
+    assert "kl_weights trains the penalty at positive weights only; 0.0 is left out" in (
+        capsys.readouterr().out)

@@ -86,14 +86,14 @@ def exercise_1(prediction, units_per_letter, class_names) -> Passed:
         return passed(
             EX1,
             f"{names[guess]} ({units[guess]:.1f} units) ties with {names[fewest]} "
-            f"({units[fewest]:.1f}) for the fewest, within {TIE_FRACTION:.0%}: "
-            "fewer strokes need fewer atoms.",
+            f"({units[fewest]:.1f}) for the fewest, within {TIE_FRACTION:.0%}; "
+            "the bar chart below shows every letter.",
         )
     return passed(
         EX1,
         f"{names[fewest]} uses the fewest units ({units[fewest]:.1f} on average, "
-        f"against {units.max():.1f} for {names[int(np.argmax(units))]}): "
-        "fewer strokes need fewer atoms.",
+        f"against {units.max():.1f} for {names[int(np.argmax(units))]}, the letter "
+        "that uses the most).",
     )
 
 

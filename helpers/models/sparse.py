@@ -45,9 +45,10 @@ IMAGE_SHAPE = (28, 28, 1)
 N_PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
 PENALTIES = (None, "l1", "kl", "top_k")
 
-#: A code unit is *active* for an image when its value is above this. ReLU codes are
-#: exactly 0 when off; sigmoid (KL) codes sit near 0 when off. 0.1 is far below a
-#: typical "on" value.
+#: A code unit is *active* for an image when its value is above this. The threshold is
+#: for sigmoid (KL) codes, which sit near 0 when off and are never exactly 0; 0.1 is far
+#: below a typical "on" value. ReLU codes are exactly 0 when off: count them with
+#: ``threshold=0.0``.
 ACTIVE_THRESHOLD = 0.1
 
 
@@ -245,7 +246,8 @@ def usable_weights(weights, default, *, name: str = "penalty_weights",
     prints a note saying what was done instead, and the chapter goes on: entries that are
     not numbers ≥ 0 are dropped, duplicates are dropped, the list is sorted, ``0.0`` (the
     model without the penalty, which every comparison needs) is put back when
-    ``with_zero`` and missing, and a list left without a positive weight falls back to
+    ``with_zero`` and missing (and left out, with a note, when not), and a list left
+    without a positive weight falls back to
     ``default``'s positive weights. Returns a list of floats.
     """
     try:
@@ -274,5 +276,6 @@ def usable_weights(weights, default, *, name: str = "penalty_weights",
               "comparison below is measured against; it is added back.")
         kept.append(0.0)
     if not with_zero and 0.0 in kept:
+        print(f"Note: {name} trains the penalty at positive weights only; 0.0 is left out.")
         kept.remove(0.0)
     return sorted(kept)
