@@ -5,8 +5,9 @@ max-pooling take a 28×28×1 letter to a 7×7 grid of ``code_channels`` maps (th
 the decoder mirrors them with 2×2 upsampling and convolutions back to 28×28×1, with a
 sigmoid so that pixels stay in [0, 1].
 
-``code_channels=128`` is the model of the Keras blog's convolutional autoencoder:
-7×7×128 = 6,272 numbers, eight times the 784 input pixels, so it does not compress.
+``code_channels=128`` gives 7×7×128 = 6,272 numbers, eight times the 784 input pixels,
+so it does not compress. (The Keras blog's convolutional autoencoder pools once more and
+ends at 4×4×8 = 128 numbers; its denoising one ends at 7×7×32 = 1,568.)
 ``code_channels=4`` gives 196 numbers, 4× smaller than the input.
 """
 
