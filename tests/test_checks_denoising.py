@@ -70,12 +70,12 @@ def test_ex3_a_crash_is_reported_kindly():
         checks.exercise_3(lambda noise_level: 1 / 0)
 
 
-# -- exercise 1: the DAE against the median filter above its training level ------------------
+# -- exercise 1: the DAE against its noisy input below its training level ------------------
 def test_ex1_follows_the_measured_numbers():
     assert checks.exercise_1("higher", 13.5, 11.0)
     assert checks.exercise_1("lower", 10.0, 11.0)
 
 
 def test_ex1_wrong_prediction_points_to_the_curve_without_the_numbers():
-    with pytest.raises(ExerciseIncorrect, match=r"not what this run measures at σ = 0.8"):
+    with pytest.raises(ExerciseIncorrect, match=r"not what this run measures at σ = 0.1"):
         checks.exercise_1("lower", 13.5, 11.0)
