@@ -119,7 +119,12 @@ def entropy_bits(symbols) -> float:
 def symbol_table(symbols, reference) -> tuple[int, np.ndarray]:
     """The table an entropy coder shares with its decoder: ``(low, p)``, the smallest
     symbol and the probability of each value from it to the largest, from the counts
-    in ``reference`` plus one (so no symbol is impossible)."""
+    in ``reference`` plus one (so no symbol is impossible).
+
+    The frequencies come from ``reference`` alone, but the range of values spans
+    ``symbols`` too, so that every symbol can be coded: a codec fixed in advance would
+    have to choose that range beforehand (or code outliers with an escape).
+    """
     symbols = _symbols(symbols).ravel()
     reference = _symbols(reference, "reference").ravel()
     low = min(symbols.min(), reference.min())
@@ -207,11 +212,20 @@ def range_encode(row, table) -> bytes:
     return message
 
 
+def length_header_bytes(message_bytes: int) -> int:
+    """Bytes that tell a receiver where a message of ``message_bytes`` bytes ends: one
+    byte holding the length when it is below 255, else the byte 255 and two more."""
+    return 1 if message_bytes < 255 else 3
+
+
 def range_coder_bits(symbols, reference) -> np.ndarray:
     """Real bits per image of a range coder with :func:`code_length_bits`'s table.
 
     Each row of ``symbols`` (first axis: one image) is its own message, whose length
-    comes in whole bytes: what would be stored or sent for that image alone.
+    comes in whole bytes: what would be stored or sent for that image alone. A trimmed
+    message decodes only when the receiver knows where it ends, so each is charged its
+    :func:`length_header_bytes` too (nothing when the table has a single symbol, as
+    then nothing is sent at all).
     """
     symbols = _symbols(symbols)
     if symbols.ndim < 2:
@@ -220,7 +234,10 @@ def range_coder_bits(symbols, reference) -> np.ndarray:
             f"{symbols.shape}"
         )
     table = symbol_table(symbols, reference)
-    return np.array([8.0 * len(range_encode(row, table)) for row in symbols])
+    lengths = [len(range_encode(row, table)) for row in symbols]
+    if len(table[1]) == 1:
+        return np.zeros(len(lengths))
+    return np.array([8.0 * (n + length_header_bytes(n)) for n in lengths])
 
 
 def symbols_to_bytes(symbols) -> bytes:
