@@ -105,3 +105,16 @@ def non_negative(value, what: str) -> float:
     """``value`` as a finite float ≥ 0 (a penalty weight, β, a noise level), or a
     ValueError."""
     return number(value, what, minimum=0)
+
+
+def finite_array(values, what: str) -> np.ndarray:
+    """``values`` as a non-empty numeric NumPy array with no NaN or infinity, or a
+    ``ValueError`` that says which of these failed."""
+    array = np.asarray(values)
+    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
+        raise ValueError(f"{what} must be a numeric array; got dtype {array.dtype}")
+    if array.size == 0:
+        raise ValueError(f"{what} is empty; expected at least one value")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{what} contains NaN or infinite values")
+    return array

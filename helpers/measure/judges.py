@@ -18,8 +18,8 @@ A judge is one small convolutional trunk with one softmax head per question::
 whose output is a dict of class probabilities, one entry per head; fit it with a dict of
 integer labels, e.g. ``judge.fit(images, {"bold": ..., "italic": ..., "family": ...})``.
 
-The chapter "From denoising to generating" also compares whole sets of images in a judge's
-hidden features: :func:`frechet_distance` between two sets of features, and
+The chapter "From denoising to generating" also compares whole sets of images in a
+judge's hidden features: :func:`frechet_distance` between two sets of features, and
 :func:`frechet_interval`, its bootstrap interval over the sampling of both sets.
 """
 
@@ -194,7 +194,8 @@ def frechet_distance(a, b) -> float:
     """
     a, b = _features(a, "a"), _features(b, "b")
     if a.shape[1] != b.shape[1]:
-        raise ValueError(f"a and b need the same number of features; got {a.shape}, {b.shape}")
+        raise ValueError(
+            f"a and b need the same number of features; got {a.shape}, {b.shape}")
     return float(_frechet(a, b))
 
 
