@@ -203,9 +203,9 @@ def exercise_4(rotated_reconstructions) -> Passed:
         )
     return passed(
         EX4,
-        "right: the ReLU acts on each value on its own. Reordering the hidden units, or "
-        "scaling each by a positive number, passes through it unchanged; a rotation that "
-        "mixes units does not: relu(R h) ≠ R relu(h), so Rᵀ no longer undoes R. The code, "
-        "which no activation follows before the decoder's first matrix, can be changed by "
-        "any invertible matrix for free.",
+        "right: the ReLU acts on each value on its own. Reordering the hidden units, "
+        "or scaling each by a positive number, passes through it unchanged; a rotation "
+        "that mixes units does not: relu(R h) ≠ R relu(h), so Rᵀ no longer undoes R. "
+        "The code, which no activation follows before the decoder's first matrix, can "
+        "be changed by any invertible matrix for free.",
     )

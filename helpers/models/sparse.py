@@ -243,12 +243,12 @@ def usable_weights(weights, default, *, name: str = "penalty_weights",
     """The penalty weights a chapter trains, from a list the reader may have edited.
 
     A reader is invited to change the list; a change that would break a later cell
-    prints a note saying what was done instead, and the chapter goes on: entries that are
-    not numbers ≥ 0 are dropped, duplicates are dropped, the list is sorted, ``0.0`` (the
-    model without the penalty, which every comparison needs) is put back when
+    prints a note saying what was done instead, and the chapter goes on: entries that
+    are not numbers ≥ 0 are dropped, duplicates are dropped, the list is sorted, ``0.0``
+    (the model without the penalty, which every comparison needs) is put back when
     ``with_zero`` and missing (and left out, with a note, when not), and a list left
-    without a positive weight falls back to
-    ``default``'s positive weights. Returns a list of floats.
+    without a positive weight falls back to ``default``'s positive weights. Returns a
+    list of floats.
     """
     try:
         given = list(weights)
@@ -276,6 +276,7 @@ def usable_weights(weights, default, *, name: str = "penalty_weights",
               "comparison below is measured against; it is added back.")
         kept.append(0.0)
     if not with_zero and 0.0 in kept:
-        print(f"Note: {name} trains the penalty at positive weights only; 0.0 is left out.")
+        print(f"Note: {name} trains the penalty at positive weights only; "
+              "0.0 is left out.")
         kept.remove(0.0)
     return sorted(kept)

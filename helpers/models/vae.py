@@ -13,8 +13,9 @@ The loss is the negative ELBO in nats per image::
 
 With grey pixels the Bernoulli "log-likelihood" is a cross-entropy, not the log of a
 density over [0, 1] (the continuous Bernoulli would add a normalising term). It is the
-usual choice on grey MNIST, but its nats also count each grey pixel's own entropy, so they
-do not compare with papers' numbers on binarised MNIST: compare them with each other.
+usual choice on grey MNIST, but its nats also count each grey pixel's own entropy, so
+they do not compare with papers' numbers on binarised MNIST: compare them with each
+other.
 
 Everything is plain Keras 3 (``keras.ops``, ``keras.random``): the same code trains on
 TensorFlow, JAX and PyTorch. No ``GradientTape``. This module imports Keras when it is
