@@ -49,8 +49,9 @@ def _gaussian_denoiser(x, sigma):
     return np.asarray(x, dtype=np.float64) / (1.0 + sigma**2)
 
 
-#: Steps a level the check gives the sampler: with 20 the chain has not settled on N(0, I)
-#: (it ends with a standard deviation near 1.1); with 100 it ends within about 0.03 of 1.
+#: Steps a level the check gives the sampler: with 20 the chain has not settled on
+#: N(0, I) (it ends with a standard deviation near 1.1); with 100 it ends within about
+#: 0.03 of 1.
 STEPS_PER_LEVEL = 100
 
 
