@@ -174,9 +174,8 @@ def markdown_table(rows: list[ChapterTimes]) -> str:
         return None if any(v is None for v in values) else sum(values)
 
     head = (
-        "| chapter | reading | exercises | ci run, 2 CPU cores (measured) "
-        "| laptop profile, 2 CPU cores | full profile, 2 CPU cores "
-        "| full profile, Colab T4 |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| chapter | reading | exercises | ci | laptop | full, CPU | full, T4 |"
+        "\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     )
     lines = [head]
     for r in rows:
