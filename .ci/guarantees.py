@@ -8,7 +8,8 @@ kept by
 - a `make` target that `.ci/run` calls;
 - words that target's recipe must hold (`make -n -B TARGET`: what runs, in which profile);
 - tests that must exist, not be skipped outright, and be selected by a pytest command of that
-  recipe (its paths and its `-m` marker expression).
+  recipe (its paths and its `-m` marker expression);
+- functions those tests must call (a test that stopped doing what the guarantee needs).
 
 Read statically (no venv, no pytest, no import of the book's code), so it takes a second and a
 removed step fails before the long ones start. Why not collect with pytest: collection imports
@@ -32,13 +33,15 @@ ROOT = Path(__file__).resolve().parents[1]
 @dataclass(frozen=True)
 class Step:
     """``make target``, called by `.ci/run`, whose recipe has a line with every word in
-    ``words`` (and none of ``never``), and whose pytest commands select ``tests``."""
+    ``words`` (and none of ``never``), and whose pytest commands select ``tests``, each of
+    which calls every function named in ``calls``."""
 
     target: str
     words: tuple[str, ...] = ()
     never: tuple[str, ...] = ()
     tests: tuple[str, ...] = ()
     chapters: bool = False  #: a pytest command runs every chapter's cells under nbval
+    calls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,19 @@ GUARANTEES = (
             "tests/test_teach.py::test_student_version_keeps_no_solution_text",
             "tests/test_teach.py::"
             "test_chapter_student_version_stops_when_checked_and_runs_on_for_a_student")),),
+    ),
+    Guarantee(
+        "every chapter's student copy runs to the end with every exercise unanswered",
+        # make colab runs each reader notebook with the student copy's stubs in force
+        # (tests/test_student_copies.py says why there); make test checks that this run
+        # is the student copy's run, and that a crash after an exercise fails it
+        (Step("colab", words=("-m pytest", "tests/test_colab.py"),
+              tests=("tests/test_colab.py::test_chapter_runs_to_the_end_in_a_colab_like_runtime",),
+              calls=("with_every_exercise_unanswered", "checks_that_saw_an_answer")),
+         Step("test", tests=(
+             "tests/test_student_copies.py::test_a_cell_that_uses_an_unanswered_answer_fails_the_run",
+             "tests/test_student_copies.py::test_a_student_cell_binds_every_name_its_solution_binds",
+             "tests/test_student_copies.py::test_every_reader_notebook_takes_the_stubs"))),
     ),
     Guarantee(
         "the reader notebooks",
@@ -226,6 +242,17 @@ def test_marks(root: Path, test: str) -> set[str] | str:
     return f"{test} is not defined"
 
 
+def test_calls(root: Path, test: str) -> set[str]:
+    """The names ``path::function`` calls (``f(...)`` or ``x.f(...)``) in its body."""
+    path, _, name = test.partition("::")
+    for node in ast.parse((root / path).read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return {sub.func.id if isinstance(sub.func, ast.Name) else sub.func.attr
+                    for sub in ast.walk(node) if isinstance(sub, ast.Call)
+                    and isinstance(sub.func, (ast.Name, ast.Attribute))}
+    return set()
+
+
 def selects(expression: str | None, marks: set[str]) -> bool:
     """Whether pytest's ``-m expression`` selects a test with these markers."""
     if not expression:
@@ -279,6 +306,9 @@ def problems(root: Path = ROOT) -> dict[str, list[str]]:
                            for c in commands):
                     missing.append(f"no pytest command of make {step.target} selects {test} "
                                    f"(markers {sorted(marks)})")
+                uncalled = [f for f in step.calls if f not in test_calls(root, test)]
+                if uncalled:
+                    missing.append(f"{test} no longer calls {', '.join(uncalled)}")
         if "in the ci profile" in guarantee.what and ci_profile(root) != "ci":
             missing.append(".ci/run does not export BOOK_PROFILE=ci")
         found[guarantee.what] = missing

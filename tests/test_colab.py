@@ -8,6 +8,10 @@ What "Colab-like" means here:
 * the *reader notebook* of the chapter (:mod:`bookkit.publish.reader`), copied alone into an empty
   folder, its setup cell installing the book's helpers from a wheel built from this checkout
   (``--install``) exactly as Colab installs them from the repository;
+* every exercise left unanswered, as in the student copy ``make student`` writes: after each
+  folded solution, which still runs, comes the answer cell as the student copy has it
+  (:func:`bookkit.teach.unanswered.with_every_exercise_unanswered`), so every later cell runs
+  with that exercise unanswered (why here: tests/test_student_copies.py);
 * ``google.colab`` importable and imported when the kernel starts (a stub in ``tests/colab``:
   ``output.enable_custom_widget_manager()`` records its calls), so the setup cell takes its
   Colab branch;
@@ -21,7 +25,8 @@ versions and what the full profile builds (the ``ci`` profile's lessons are chec
 ``make test``, on the newest versions). The chapter's first output must name the profile asked
 for, so a kernel that silently ran another profile fails.
 
-What must hold: the chapter runs to the end, no cell writes to stderr, the install in the setup
+What must hold: the chapter runs to the end with every exercise unanswered, each check saying
+its exercise is not answered yet, no cell writes to stderr, the install in the setup
 cell changes no preinstalled package (``pip freeze`` before and after differ by the book's own
 package only) and takes under 30 seconds.
 
@@ -290,14 +295,16 @@ def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, 
     from nbclient import NotebookClient
 
     from bookkit.publish.reader import reader_notebook
+    from bookkit.teach.unanswered import checks_that_saw_an_answer, with_every_exercise_unanswered
 
     folder, home, record, ipython_dir = (tmp_path / n for n in ("notebook", "home", "record", "ipython"))
     for made in (folder, home, record, ipython_dir / "profile_default" / "startup"):
         made.mkdir(parents=True)
     shutil.copy(COLAB / "ipython_startup.py", ipython_dir / "profile_default" / "startup" / "00-colab.py")
     notebook = folder / chapter.name  # alone in an empty folder, as a reader's Colab has it
-    nbformat.write(reader_notebook(nbformat.read(chapter, as_version=4), name=chapter.name, install=str(wheel)),
-                   notebook)
+    instructor = nbformat.read(chapter, as_version=4)
+    reader = reader_notebook(instructor, name=chapter.name, install=str(wheel))
+    nbformat.write(with_every_exercise_unanswered(reader, instructor), notebook)  # a student's run
     _uninstall_book(colab_python)  # a fresh runtime: the setup cell really installs the book
 
     nb = nbformat.read(notebook, as_version=4)
@@ -333,7 +340,9 @@ def test_chapter_runs_to_the_end_in_a_colab_like_runtime(chapter, colab_python, 
     if os.environ.get("BOOK_SMOKE") == "1" and "Smoke run:" not in first:
         problems.append("BOOK_SMOKE=1 was asked for, but no output says 'Smoke run:'")
     if errors:
-        problems.append(f"{len(errors)} cell(s) raised:\n  " + "\n  ".join(errors))
+        problems.append(f"{len(errors)} cell(s) raised (every exercise unanswered, as in the "
+                        "student copy):\n  " + "\n  ".join(errors))
+    problems += checks_that_saw_an_answer(nb, instructor)
     if stderr:
         problems.append(f"{len(stderr)} cell(s) wrote to stderr:\n  " + "\n  ".join(stderr))
     if install is None:
