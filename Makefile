@@ -4,7 +4,8 @@
 #   make check  — the unit tests and layout checks alone (no chapter, no build): ≤ 2 min
 #   make pdf    — the built book as one PDF (needs Debian's chromium)
 #   make reader — the chapters as reader notebooks (Colab, Jupyter) in _build/reader
-#   make colab  — every chapter alone on Colab's package versions, full profile's sizes (smoke)
+#   make colab  — every chapter alone on Colab's package versions, full profile's sizes (smoke),
+#                 every exercise left unanswered as in the student copies
 #   make smoke  — every chapter with the full profile's sizes, 2 updates an epoch (newest versions)
 #   make bench  — the book's models against keras-io's at equal time (BENCH_ARGS="--budget 60")
 #   make serve  — serve the built book on http://127.0.0.1:8000
@@ -87,6 +88,9 @@ reader: $(STAMP)
 # downloads TensorFlow, about 600 MB), in a smoke run of the full profile: one execution of
 # each chapter checks Colab's versions and the full profile's data, sizes and shapes (what
 # `make smoke` checks on the newest versions), then prints the chapters' timing table.
+# Every exercise is left unanswered, as in `make student`'s copies: each solution still runs,
+# then its stub is put in force, so every later cell must run without the answer
+# (bookkit/teach/unanswered.py; why here and not a run of its own: tests/test_student_copies.py).
 # The chapters run $(JOBS) at a time (--dist load), each worker in its own hard-linked copy of the
 # venv, which is made first, once.
 colab: $(STAMP)

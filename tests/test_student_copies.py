@@ -7,29 +7,38 @@ always given (``kl_per_dimension(...).mean()``) stops "Run all" with a crash ins
 
 Where this is run, and why there
 ================================
-CI must stay under 20 minutes on 2 cores (``.ci/run`` took 1,035-1,070 s), so this check
-could cost about 60 s. Measured (kernel CPU seconds, HEAD's chapters, a student copy run
-alone top to bottom in the ``ci`` profile with ``BOOK_SMOKE=1``, two updates an epoch, so
-hardly any training; the machine was shared, so CPU seconds, not wall seconds, are the
-cost): primer 22.7, vae 30.1, vector-arithmetic 43.8, latent-diffusion 28.6. What remains
-in a smoke run is what a chapter does besides training (importing Keras, loading and
-preparing data, PCA and measurements, drawing figures), and a student copy has all of it.
-Twelve chapters at 23-44 s each are about 300-400 CPU seconds, 150-200 s more of CI on 2
-cores however they are spread: three times the budget. Smoke runs in ``make test`` (idea
-(b)) are out, and so is any other run that executes every chapter once more.
+CI must stay under 20 minutes on 2 cores (``.ci/run`` took 1,035-1,070 s), so this check may
+cost about 60 s. Measured in kernel CPU seconds (the machine was shared with other runs, so
+wall seconds said more about the load than about the run; on 2 busy cores, CI's wall time
+grows by about half the CPU seconds added):
 
-So the runs CI already makes play the student. ``make colab`` executes each chapter's reader
-notebook top to bottom (Colab's package versions, a smoke run of the ``full`` profile); it
-now runs :func:`bookkit.teach.unanswered.with_every_exercise_unanswered` of it: after each
-folded solution, the answer cell exactly as the student copy has it, so the solution still
-runs (on Colab's versions, as before) and every later cell runs with that exercise
-unanswered, as in the student copy. Its cost: the stub cells (a ``def`` or ``x = None``;
-one in denoising repeats a filter choice on 100 images), and later cells that take a
-student's path instead of the solution's. Measured on vae (main venv, ``full`` profile,
-``BOOK_SMOKE=1``, the machine shared): the five stub cells took 0.03 CPU seconds of the
-run's 46.9. What that run no longer shows: the cells after an exercise
-fed the solution's values on Colab's versions and the full profile's shapes; ``make test``
-still runs them with the solutions (nbval, ``ci`` profile, newest versions).
+(b) The student copies, run alone top to bottom in the ``ci`` profile with ``BOOK_SMOKE=1``
+    (two updates an epoch, so hardly any training), on the chapters as committed before
+    635c2e1: primer 22.7, vae 30.1, vector-arithmetic 43.8, latent-diffusion 28.6. A smoke
+    run still imports Keras, loads and prepares the data, fits PCA, measures and draws
+    every figure. Twelve chapters at 23-44 s are 300-400 CPU seconds: 150-200 s more of
+    CI, three times the budget, in ``make test``'s first run or anywhere else.
+(a) Adding them to ``make colab`` costs as much, or more (a chapter there is a smoke run
+    of the ``full`` profile: vae took 46.9 CPU s). That step's only slack is the end of
+    its run, where one worker may wait for the other's last chapter; nothing can be
+    scheduled into it. The second run of ``make test`` has idle time too (one worker
+    builds the book while the other waits), but that whole run took 155 s when it was
+    timed (dd8aa13): less than one core for 155 s, not 300-400 CPU seconds.
+(c) So the run ``make colab`` already makes plays the student. Each chapter's reader
+    notebook there now runs as :func:`bookkit.teach.unanswered.with_every_exercise_unanswered`
+    makes it: after each folded solution, the answer cell exactly as the student copy has
+    it. The solution still runs (on Colab's versions, as before), and every later cell runs
+    with that exercise unanswered, as in the student copy. What it adds: the stub cells (a
+    ``def`` or ``x = None``; one in denoising repeats a filter choice on 100 images), and
+    later cells that take a student's path instead of the solution's (usually less work):
+    on vae (main venv, ``full`` profile, ``BOOK_SMOKE=1``) the five stub cells took 0.03
+    CPU s of the run's 46.9. This module adds about 13 CPU s (7 s of CI) to ``make test``
+    (and ``make check``): it converts every chapter to its reader notebook and runs the
+    small fixtures, and executes no chapter.
+
+What the Colab-like run no longer shows: the cells after an exercise fed the solution's values,
+on Colab's versions and the full profile's shapes. ``make test`` still runs them with the
+solutions (nbval, ``ci`` profile, newest versions).
 
 That run equals the student copy's where it matters, and the tests here keep it so:
 
@@ -41,7 +50,10 @@ That run equals the student copy's where it matters, and the tests here keep it 
   (:func:`bookkit.teach.unanswered.unanswered_problems`, here and in tests/test_colab.py);
 * a cell that uses an unanswered answer fails the run, and the real student copy stops at
   the same cell (:func:`test_a_cell_that_uses_an_unanswered_answer_fails_the_run`, on the
-  small fixture tests/fixtures/crash/crash.ipynb).
+  small fixture tests/fixtures/crash/crash.ipynb);
+* ``.ci/guarantees.py`` fails when tests/test_colab.py stops putting the stubs in force or
+  reading the checks' lines
+  (:func:`test_ci_loses_this_guarantee_when_the_colab_run_stops_playing_the_student`).
 
 The exact student copy of one chapter (``BOOK_STUDENT_CHAPTER``, default primer) still runs
 in the ``ci`` profile in tests/test_teach.py.
