@@ -82,7 +82,31 @@ def fill(template: str) -> str:
 
 def paragraph(template: str):
     """Show a paragraph of Markdown with the run's numbers filled in (reader
-    notebooks)."""
+    notebooks).
+
+    A number this run has not computed (a cell above not run yet, or an exercise left
+    unanswered, whose numbers never come) shows a note in the paragraph's place instead
+    of stopping the notebook: a student who skips an exercise still runs the rest.
+    """
     from IPython.display import Markdown, display
 
-    display(Markdown(fill(template)))
+    try:
+        text = fill(template)
+    except KeyError:
+        names = sorted(_missing_names(template))
+        text = (
+            f"*This paragraph cites {', '.join(f'`{n}`' for n in names)}, which this "
+            "run has not computed: it comes from a cell above that has not run yet, or "
+            "from an exercise above that is not answered yet. Run the cells above "
+            "(Runtime → Run before) or answer the exercise, then run this cell again.*"
+        )
+    display(Markdown(text))
+
+
+def _missing_names(template: str) -> set[str]:
+    """The names ``template`` cites that no cell has glued yet."""
+    return {
+        name
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name and name not in values
+    }

@@ -48,3 +48,19 @@ def test_a_bad_name_is_refused(name):
 def test_a_paragraph_citing_an_uncomputed_number_says_what_to_run(captured):
     with pytest.raises(KeyError, match="run the cells above"):
         fill("{never_glued:.2f}")
+
+
+def test_a_paragraph_missing_a_number_shows_a_note_and_the_notebook_goes_on(
+    captured, monkeypatch
+):
+    """An exercise left unanswered never glues its numbers: the paragraph after it
+    must say so, not stop a student's Run All."""
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
+    glue("computed", 1.5)
+    glue_module.paragraph("{computed:.1f} and {never_glued:.2f} and {also_never}")
+    assert len(shown) == 1
+    assert "`also_never`, `never_glued`" in shown[0] and "answer the exercise" in shown[0]
+    assert "computed" not in shown[0].replace("not computed", "")
+    glue_module.paragraph("{computed:.1f} nats")
+    assert shown[1] == "1.5 nats"
