@@ -30,6 +30,15 @@ def test_exercise_2_solution_passes(passes):
     passes(checks.exercise_2, _letter_purity)
 
 
+def test_exercise_2_sets_the_bar_at_ink_not_chance(passes):
+    images = np.zeros((60, 28, 28, 1), np.float32)
+    labels = np.arange(60) % 3
+    images[labels == 1] = 0.9  # letter 1 has more ink than the others ...
+    images[:15] = 0.95  # ... but the 15 inkiest are of all three: 20 of the top 50
+    line = passes(checks.exercise_2, _letter_purity, images, labels)
+    assert "0.40" in line and "ink" in line
+
+
 def test_exercise_2_max_instead_of_mean_is_caught():
     def by_max(codes, labels, channel, k):
         top = np.argsort(-np.asarray(codes)[..., channel].max(axis=(1, 2)))[:k]

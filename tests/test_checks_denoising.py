@@ -28,6 +28,14 @@ def test_ex2_follows_the_data_not_a_fixed_answer():
     assert checks.exercise_2("gaussian", dict(SCORES, gaussian=20.0))
 
 
+@pytest.mark.parametrize("winner", checks.FILTER_NAMES)
+def test_ex2_explains_the_filter_that_won_not_always_the_median(winner, capsys):
+    assert checks.exercise_2(winner, dict(SCORES, **{winner: 30.0}))
+    said = capsys.readouterr().out
+    assert f"{winner} wins with 30.0 dB: {checks.WHY_IT_WINS[winner]}" in said
+    assert ("a median ignores" in said) == (winner == "median")
+
+
 def test_ex2_an_unknown_filter_is_named():
     with pytest.raises(ExerciseIncorrect, match="should be one of"):
         checks.exercise_2("wiener", SCORES)

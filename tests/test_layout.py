@@ -250,6 +250,10 @@ def test_every_exercise_has_a_hint_and_the_chapter_one_challenge_with_a_rubric(n
 
 
 _LOADS = re.compile(r"load_(?:sample|dataset)\(\s*\\?[\"'](mnist|notmnist|glyphs)\\?[\"']")
+# A load through a variable (`load_sample(name, ...)` over a dict or list of set names)
+# loads every set that the same cell names in quotes.
+_LOADS_THROUGH_A_NAME = re.compile(r"load_(?:sample|dataset)\(\s*[A-Za-z_]")
+_SET_NAME = re.compile(r"[\"'](mnist|notmnist|glyphs)[\"']")
 _DOC_TARGET = re.compile(r"\{doc\}`[^`<]*<([^>`]+)>`")
 
 
@@ -271,7 +275,12 @@ def test_the_data_chapters_table_names_every_chapter_that_loads_each_set():
     for notebook in chapter_notebooks():
         if notebook.stem == "data":
             continue
-        for name in _LOADS.findall(notebook.read_text()):
+        names = set(_LOADS.findall(notebook.read_text()))
+        for cell in json.loads(notebook.read_text())["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and _LOADS_THROUGH_A_NAME.search(source):
+                names |= set(_SET_NAME.findall(source))
+        for name in names:
             loaded.setdefault(name, set()).add(notebook.stem)
     table = _chapters_by_set_in_the_data_table()
     assert set(table) == set(loaded), (sorted(table), sorted(loaded))

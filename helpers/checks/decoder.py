@@ -29,8 +29,9 @@ def exercise_1(same_as_average_image) -> Passed:
         )
     return passed(
         EX1,
-        "right: the decoder is nonlinear, so the average code decodes to a new "
-        "shape, not to a double exposure of the two digits.",
+        "right: the decoder is nonlinear, so g((a + b) / 2) need not be "
+        "(g(a) + g(b)) / 2, let alone the average of the two images; the figure "
+        "below puts both side by side.",
     )
 
 

@@ -22,6 +22,18 @@ EX3 = "Exercise denoising-ex3"
 
 FILTER_NAMES = ("median", "gaussian", "total variation", "non-local means")
 
+#: Why each filter can come first on salt and pepper: exercise 2 says the winner's.
+WHY_IT_WINS = {
+    "median": "a median ignores the few pixels set to 0 or 1, while averaging "
+    "filters smear them over their neighbours.",
+    "gaussian": "a Gaussian average dilutes every speck over its neighbours; in this "
+    "run that beat the median, which fails where specks crowd its window.",
+    "total variation": "total variation flattens the specks between the edges it "
+    "keeps; in this run that beat the median's ignoring of outliers.",
+    "non-local means": "non-local means averages pixels whose surroundings look "
+    "alike, which a speck's do not; in this run that beat the median.",
+}
+
 
 @exercise_check
 def exercise_1(prediction, dae_psnr_db, noisy_psnr_db) -> Passed:
@@ -95,9 +107,7 @@ def exercise_2(prediction, validation_psnr_db) -> Passed:
             "outliers instead of averaging them in?",
         )
     return passed(
-        EX2,
-        f"{winner} wins with {scores[winner]:.1f} dB: a median ignores the few pixels "
-        "set to 0 or 1, while averaging filters smear them over their neighbours.",
+        EX2, f"{winner} wins with {scores[winner]:.1f} dB: {WHY_IT_WINS[winner]}"
     )
 
 
