@@ -158,7 +158,8 @@ def exercise_2(vector_from_few) -> Passed:
     return passed(
         EX2,
         "a vector from a few random codes of each group: all of them give the full "
-        "difference of means, one of each gives a single pair's difference.",
+        "difference of means, one of each the difference of one unmatched pair (any "
+        "letter, family and slant, unlike the analogy's matched A-bold and A).",
     )
 
 
