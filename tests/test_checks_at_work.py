@@ -1,4 +1,5 @@
-"""The checks of "Autoencoders at work": solutions pass, blanks and wrong answers get feedback."""
+"""The checks of "Autoencoders at work": solutions pass, blanks and wrong answers get
+feedback."""
 
 import numpy as np
 import pytest
@@ -23,9 +24,18 @@ def test_exercise_1_wrong_prediction_explains_the_ink():
 def test_exercise_2_solution_passes(passes):
     passes(
         checks.exercise_2,
-        lambda scores, rate: np.quantile(scores, 1 - rate, method="higher"),
+        lambda scores, rate: np.sort(scores)[
+            int(np.ceil(round(len(scores) * (1 - rate), 9))) - 1
+        ],
     )
     passes(checks.exercise_2, outliers.threshold_at_false_positive_rate)
+
+
+def test_exercise_2_the_higher_quantile_flags_one_score_too_few():
+    with pytest.raises(ExerciseIncorrect, match="one score too high"):
+        checks.exercise_2(
+            lambda scores, rate: np.quantile(scores, 1 - rate, method="higher")
+        )
 
 
 def test_exercise_2_rate_quantile_instead_of_one_minus_rate_is_named():

@@ -1,5 +1,5 @@
-"""Outlier scores and retrieval (helpers.measure.outliers): what each number means, on cases
-small enough to work out by hand."""
+"""Outlier scores and retrieval (helpers.measure.outliers): what each number means, on
+cases small enough to work out by hand."""
 
 import numpy as np
 import pytest
@@ -36,8 +36,24 @@ def test_threshold_flags_at_most_the_target_share_of_normal_images():
     normal = np.random.default_rng(0).normal(size=1000)
     for rate in (0.01, 0.05, 0.2):
         threshold = outliers.threshold_at_false_positive_rate(normal, rate)
-        assert np.mean(normal > threshold) <= rate
-        assert np.mean(normal > threshold) >= rate - 0.002  # and not far fewer
+        assert np.sum(normal > threshold) == int(rate * 1000)  # exactly, not one fewer
+
+
+@pytest.mark.parametrize("n", [20, 100, 1000, 1001])
+@pytest.mark.parametrize("rate", [0.01, 0.02, 0.05, 0.07, 0.1, 0.2, 0.29])
+def test_threshold_flags_the_floor_of_rate_times_n(n, rate):
+    normal = np.random.default_rng(n).normal(size=n)
+    threshold = outliers.threshold_at_false_positive_rate(normal, rate)
+    assert np.sum(normal > threshold) == np.floor(round(rate * n, 9))
+
+
+def test_tied_scores_at_the_threshold_are_not_flagged_so_the_rate_is_never_passed():
+    normal = np.array([0.1, 0.2, 0.3, 0.5, 0.5, 0.5, 0.6, 0.7, 0.8, 0.9])
+    # 20% is 2 scores: 0.8 and 0.9 lie above the threshold 0.7
+    assert outliers.threshold_at_false_positive_rate(normal, 0.2) == 0.7
+    # 50% is 5 scores, but the fifth largest, 0.5, ties with two more: 4 flagged (40%)
+    threshold = outliers.threshold_at_false_positive_rate(normal, 0.5)
+    assert threshold == 0.5 and np.mean(normal > threshold) == 0.4
 
 
 def test_threshold_at_rate_zero_flags_no_normal_image():
@@ -46,7 +62,8 @@ def test_threshold_at_rate_zero_flags_no_normal_image():
 
 
 def test_detection_report_counts_flags_by_hand():
-    # threshold 0.5: normal 0.6 is a false alarm; outliers 0.7 and 0.9 caught, 0.3 missed
+    # threshold 0.5: normal 0.6 is a false alarm; outliers 0.7 and 0.9 caught, 0.3
+    # missed
     report = outliers.detection_report(0.5, [0.1, 0.2, 0.6, 0.4], [0.7, 0.9, 0.3])
     assert report == pytest.approx(
         {"precision": 2 / 3, "recall": 2 / 3, "false_positive_rate": 0.25}
@@ -61,7 +78,8 @@ def test_detection_report_with_nothing_flagged_has_precision_zero_not_an_error()
 def test_precision_at_k_counts_neighbours_with_the_query_label():
     base = np.array([[0.0], [0.1], [0.2], [5.0], [5.1]])
     base_labels = np.array([0, 0, 1, 1, 1])
-    # query at 0.05: nearest two are 0.0 and 0.1 (both label 0); query at 5.05: 5.0 and 5.1
+    # query at 0.05: nearest two are 0.0 and 0.1 (both label 0); query at 5.05: 5.0
+    # and 5.1
     assert (
         outliers.precision_at_k([[0.05], [5.05]], [0, 1], base, base_labels, k=2) == 1.0
     )

@@ -61,7 +61,7 @@ def _cases():
 def exercise_2(threshold_for_rate) -> Passed:
     """A threshold flagging (score > threshold) at most ``rate`` of normal scores.
 
-    And not far fewer: at most one score short of ``rate``.
+    And no fewer: exactly ⌊rate · n⌋ of n scores (the cases have no ties).
     """
     for scores, rate in _cases():
         got = require_number(
@@ -88,13 +88,16 @@ def exercise_2(threshold_for_rate) -> Passed:
                 f"{flagged:.1%} of the normal scores.",
                 hint,
             )
-        if flagged < rate - 1.0 / len(scores) - 1e-12:
+        most = int(np.floor(round(rate * len(scores), 9)))  # ⌊rate · n⌋ (no ties here)
+        if np.sum(scores > got) < most:
             raise ExerciseIncorrect(
                 EX2,
                 f"with rate {rate} your threshold {got:.4g} flags only "
-                f"{flagged:.1%} of the normal scores: it is higher than needed.",
-                "lower it to the (1 − rate) quantile, e.g. "
-                "np.quantile(scores, 1 - rate, method='higher').",
+                f"{np.sum(scores > got)} of the {len(scores)} normal scores, "
+                f"where {most} may be flagged: it is higher than needed.",
+                "to flag the k = ⌊rate · n⌋ largest scores, put the threshold on the "
+                "score just below them: np.sort(scores)[n - k - 1]. "
+                "np.quantile(scores, 1 - rate, method='higher') is one score too high.",
             )
     return passed(
         EX2, "the threshold flags the chosen share of normal images, and no more."

@@ -273,7 +273,12 @@ def exercise_4(dead_fraction, threshold: float = 0.1) -> Passed:
         what="the dead fraction on an 8-unit test code",
         hint="np.mean(codes.max(axis=0) <= threshold)",
     )
-    return passed(EX4, f"{expected:.0%} of the test units are dead, as you found.")
+    dead, units = int(round(expected * codes.shape[1])), codes.shape[1]
+    return passed(
+        EX4,
+        f"{dead} of the {units} units of the check's toy code are dead, as you found; "
+        "now try it on the chapter's codes.",
+    )
 
 
 __all__ = ["exercise_1", "exercise_2", "exercise_3", "exercise_4", "ExerciseNotDone"]

@@ -75,7 +75,7 @@ def roc_points(normal_scores, outlier_scores) -> tuple[np.ndarray, np.ndarray]:
 
 def threshold_at_false_positive_rate(normal_scores, rate: float) -> float:
     """The smallest threshold that flags (score > threshold) at most ``rate`` of the
-    normal scores.
+    normal scores: ⌊rate · n⌋ of n scores, fewer only where scores tie at it.
 
     Choose it on a validation split of normal images, never on the test split: the test
     split then tells how well the choice carries over. ``rate`` is a fraction in [0, 1).
@@ -92,7 +92,12 @@ def threshold_at_false_positive_rate(normal_scores, rate: float) -> float:
             f"rate must be a fraction from 0 (included) to 1 (excluded), e.g. 0.05; "
             f"got {rate!r}"
         )
-    return float(np.quantile(normal, 1.0 - rate, method="higher"))
+    # Flag exactly the k = ⌊rate·n⌋ largest scores: the threshold is the score just
+    # below them. (np.quantile(normal, 1 - rate, method="higher") sits one score
+    # higher and flags k - 1.) The rounding keeps 0.29 · 100 from flooring to 28.
+    flagged = int(np.floor(round(rate * len(normal), 9)))
+    # Ties at the threshold stay unflagged: then fewer than k are flagged, never more.
+    return float(np.sort(normal)[len(normal) - flagged - 1])
 
 
 def detection_report(threshold: float, normal_scores, outlier_scores) -> dict:
