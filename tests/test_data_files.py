@@ -420,13 +420,14 @@ def test_held_out_splits_leave_out_repeats_of_training_and_flat_images():
     images[7] = images[0]  # a held-out copy of a training image
     images[8] = 255  # all ink
     images[2] = 0  # all paper, in training
+    images[9] = 0  # all paper again, held out: counted as flat, not as a repeat
     splits = {"train": np.arange(6), "validation": np.array([6, 7]), "test": np.array([8, 9])}
     leaks = loader.held_out_leaks(images, splits)
     assert leaks["keep"]["train"].tolist() == [True, True, False, True, True, True]
     assert leaks["keep"]["validation"].tolist() == [True, False]
-    assert leaks["keep"]["test"].tolist() == [False, True]
+    assert leaks["keep"]["test"].tolist() == [False, False]
     assert leaks["counts"] == {
         "train": {"repeats_of_training": 0, "one_colour": 1},
         "validation": {"repeats_of_training": 1, "one_colour": 0},
-        "test": {"repeats_of_training": 0, "one_colour": 1},
+        "test": {"repeats_of_training": 0, "one_colour": 2},
     }

@@ -78,9 +78,9 @@ def held_out_leaks(images: np.ndarray, splits: dict[str, np.ndarray]) -> dict:
         index = splits[split]
         repeat = np.array([flat[i].tobytes() in seen for i in index], dtype=bool)
         keep[split] = ~(repeat | one_colour[index])
-        counts[split] = {
-            "repeats_of_training": int(repeat.sum()),
-            "one_colour": int((one_colour[index] & ~repeat).sum()),
+        counts[split] = {  # a flat image is counted as flat, though it repeats too
+            "repeats_of_training": int((repeat & ~one_colour[index]).sum()),
+            "one_colour": int(one_colour[index].sum()),
         }
     return {"keep": keep, "counts": counts}
 
