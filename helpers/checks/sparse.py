@@ -79,8 +79,8 @@ def exercise_1(prediction, units_per_letter, class_names) -> Passed:
             f"{names[guess]} uses {units[guess]:.1f} active units on average, "
             f"{units[guess] - units[fewest]:.1f} more than the letter that uses the "
             "fewest.",
-            "which letter has the least ink and the simplest strokes? The bar chart "
-            "below shows every letter.",
+            "which letters look most alike from font to font? The bar chart below "
+            "shows every letter.",
         )
     if guess != fewest:
         return passed(
