@@ -228,3 +228,51 @@ def test_a_step_so_coarse_that_every_symbol_is_zero_costs_nothing_and_decodes():
     assert codec.range_coder_bits(symbols, symbols).tolist() == [0.0] * 4
     table = codec.symbol_table(symbols, symbols)
     np.testing.assert_array_equal(codec.range_decode(b"", table, 98), symbols[0])
+
+
+def _pair(n=40, seed=0):
+    """Two settings × n images: bits 100 or 300 per image, squared errors that vary."""
+    rng = np.random.default_rng(seed)
+    bits = np.array([np.full(n, 100.0), np.full(n, 300.0)]) + rng.integers(0, 16, (2, n))
+    errors = np.array([0.02, 0.005])[:, None] * rng.uniform(0.5, 1.5, (2, n))
+    return bits, errors
+
+
+def test_gap_interval_of_a_codec_with_half_the_error_everywhere_is_3_db():
+    bits, errors = _pair()
+    gap = codec.gap_at_rate_interval((bits, errors / 2), (bits, errors), 0.25, n_boot=50)
+    for kind in ("mean", "median", "pooled"):
+        # the same draw on both sides: every resample's gap is 10·log10(2)
+        assert gap[kind]["gap"] == pytest.approx(10 * np.log10(2))
+        assert gap[kind]["low"] == pytest.approx(gap[kind]["high"])
+        assert codec.gap_verdict(gap[kind]) == "ahead of"
+    assert codec.gap_verdict(codec.gap_at_rate_interval((bits, errors * 2), (bits, errors), 0.25, n_boot=50)["mean"]) == "behind"
+
+
+def test_gap_interval_of_two_noisy_equal_codecs_covers_zero():
+    (bits, ours), (_, theirs) = _pair(seed=1), _pair(seed=2)
+    gap = codec.gap_at_rate_interval((bits, ours), (bits, theirs), 0.25, n_boot=200)
+    assert gap["mean"]["low"] < gap["mean"]["gap"] < gap["mean"]["high"]
+    assert codec.gap_verdict(gap["mean"]) == "about level with"
+    nowhere = codec.gap_at_rate_interval((bits, ours), (bits, theirs), 9.0, n_boot=5)
+    assert codec.gap_verdict(nowhere["mean"]) == "not comparable with"
+
+
+@pytest.mark.parametrize("ours, theirs, message", [
+    (_pair(), _pair(n=30), "same images"),
+    (None, _pair(), "pair"),
+    ((np.ones(3), np.ones(3)), _pair(), "settings × images"),
+])
+def test_gap_interval_refuses_unpaired_or_flat_input(ours, theirs, message):
+    with pytest.raises(ValueError, match=message):
+        codec.gap_at_rate_interval(ours, theirs, 0.25, n_boot=5)
+
+
+def test_rate_zero_point_adds_a_row_to_the_per_image_keys():
+    images = _letters(3)
+    curve = codec.jpeg_curve(images, qualities=[10])
+    assert curve["per_image_mse"].shape == curve["per_image_payload_bits"].shape == (1, 3)
+    zero = codec.with_rate_zero(curve, images, images.mean(axis=0))
+    assert zero["per_image_payload_bits"].shape == (2, 3) and zero["payload_bpp"][-1] == 0
+    np.testing.assert_allclose(zero["per_image_mse"][-1], np.mean((images - images.mean(axis=0)) ** 2, axis=(1, 2, 3)))
+    assert zero["psnr_db"][-1] == pytest.approx(np.mean(10 * np.log10(1 / zero["per_image_mse"][-1])))

@@ -33,7 +33,7 @@ import zlib
 import numpy as np
 
 from .._validate import as_image_batch, finite_array as _finite_array
-from ..metrics import quality_summary
+from ..metrics import mse_per_image, quality_summary
 
 # JPEG's side of the comparison lives in helpers.measure.jpeg; the chapter counts both
 # codecs' bits through this module, so JPEG's names are passed on here.
@@ -50,7 +50,14 @@ from .jpeg import (  # noqa: F401
 )
 
 # Reading the curves at one rate lives in helpers.measure.curves; passed on here too.
-from .curves import comparison_rate, quality_at_rate, usable_settings  # noqa: F401
+from .curves import (  # noqa: F401
+    comparison_rate,
+    gap_at_rate_interval,
+    gap_verdict,
+    quality_at_rate,
+    usable_settings,
+    with_rate_zero,
+)
 
 PIXELS_PER_IMAGE = 28 * 28
 
@@ -279,6 +286,9 @@ def code_curve(codes, reference_codes, decode, images, steps) -> dict:
     each image its own message), ``self_entropy_bpp`` (empirical entropy of the
     held-out symbols), ``zlib_bpp`` (DEFLATE of the whole held-out batch) and
     ``psnr_db``, ``median_psnr_db``, ``pooled_psnr_db`` (see :func:`quality_summary`).
+    Two keys hold one row per step and one column per image, so that a comparison can
+    resample the images: ``per_image_bits`` (the range coder's bits) and
+    ``per_image_mse``.
     """
     images = as_image_batch(images)
     codes = _finite_array(codes, "codes")
@@ -300,14 +310,17 @@ def code_curve(codes, reference_codes, decode, images, steps) -> dict:
         decoded = np.clip(
             np.asarray(decode(dequantise(symbols, step)), dtype=np.float32), 0, 1
         )
+        coded = range_coder_bits(symbols, reference)
         rows.append(
             {
                 "step": step,
                 "entropy_bpp": code_length_bits(symbols, reference) / pixels,
-                "coded_bpp": range_coder_bits(symbols, reference).sum() / pixels,
+                "coded_bpp": coded.sum() / pixels,
                 "self_entropy_bpp": entropy_bits(symbols) * symbols.size / pixels,
                 "zlib_bpp": zlib_bits(symbols) / pixels,
                 **quality_summary(images, decoded.reshape(images.shape)),
+                "per_image_bits": np.asarray(coded, np.float64),
+                "per_image_mse": mse_per_image(images, decoded.reshape(images.shape)),
             }
         )
     return {key: np.array([row[key] for row in rows]) for key in rows[0]}

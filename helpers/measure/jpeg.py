@@ -1,24 +1,19 @@
 """Counting JPEG's bits: Pillow's baseline JPEG at a quality, and which of its bytes
-are the picture.
+are the picture. Four counts:
 
-Four ways to count a JPEG file:
-
-* ``file_bits``: the whole file, as it would sit on a disk (headers included), with
-  Huffman tables fitted to the image (``optimize=True``), which that file pays for;
-* ``payload_bits``: only the entropy-coded scan, from just after the Start-of-Scan
-  header to the End-of-Image marker, coded with the standard Huffman tables of the JPEG
-  specification (its Annex K). Those headers (quantisation and Huffman tables, sizes)
-  are the same for every image of a given quality, so they could be agreed on once and
-  shared, like an autoencoder's decoder;
-* the scan coded with Huffman tables fitted once to training images
-  (:func:`fit_jpeg_tables`): shared like the standard ones, and fitted to the data;
-* fitted tables in a payload-only count must carry their own bytes: a table fitted to
-  one image differs from image to image, so it cannot be shared
+* ``file_bits``: the whole file, headers included, with Huffman tables fitted to the
+  image (``optimize=True``), which that file pays for;
+* ``payload_bits``: only the entropy-coded scan (from after the Start-of-Scan header to
+  End-of-Image) with the typical tables of T.81's Annex K.3, libjpeg's defaults. A
+  decoder has no tables built in: these, like every header of a given quality, must be
+  agreed on in advance, as an autoencoder's decoder is shipped once;
+* the scan with tables fitted once to training images (:func:`fit_jpeg_tables`),
+  agreed on in the same way;
+* the scan with tables fitted to its own image, which must carry them
   (``fitted_payload_bpp`` in :func:`jpeg_curve`: the scan plus its DHT segments).
 
-Used by the chapter "Autoencoders versus JPEG", beside :mod:`helpers.measure.codec`,
-which counts an autoencoder's bits the same way (bits per pixel of a 28×28 image).
-"""
+Used by "Autoencoders versus JPEG", beside :mod:`helpers.measure.codec` (the same
+counts for an autoencoder)."""
 
 from __future__ import annotations
 
@@ -28,7 +23,7 @@ import io
 import numpy as np
 
 from .._validate import as_image_batch, whole_number
-from ..metrics import quality_summary
+from ..metrics import mse_per_image, quality_summary
 
 JPEG_QUALITIES = (1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95)
 
@@ -178,7 +173,9 @@ def jpeg_curve(images, qualities=JPEG_QUALITIES, tables=None) -> dict:
     plus those tables' bytes (see :func:`jpeg_table_bytes`); ``file_bpp``, whole files
     with fitted tables; all mean bits per pixel. Then ``psnr_db``, ``median_psnr_db``,
     ``pooled_psnr_db`` (see :func:`helpers.metrics.quality_summary`): the tables change
-    only the bits, never the decoded image.
+    only the bits, never the decoded image. Rows per quality, columns per image, to
+    resample images: ``per_image_payload_bits``, ``per_image_trained_bits`` (with
+    ``tables``), ``per_image_mse``.
     """
     images = as_image_batch(images)
     qualities = [jpeg_quality(q) for q in qualities]
@@ -199,10 +196,15 @@ def jpeg_curve(images, qualities=JPEG_QUALITIES, tables=None) -> dict:
             8 * (jpeg_payload_bytes(d) + jpeg_table_bytes(d)) for d in fitted
         ]
         bits["file_bpp"] = [8 * len(d) for d in fitted]
+        per_image = {"per_image_payload_bits": bits["payload_bpp"]}
+        if tables is not None:
+            per_image["per_image_trained_bits"] = bits["trained_payload_bpp"]
         rows.append(
             {"quality": q}
             | {key: np.mean(value) / pixels for key, value in bits.items()}
             | quality_summary(images, decoded)
+            | {key: np.asarray(value, np.float64) for key, value in per_image.items()}
+            | {"per_image_mse": mse_per_image(images, decoded)}
         )
     return {key: np.array([row[key] for row in rows]) for key in rows[0]}
 
