@@ -97,7 +97,8 @@ def exercise_2(threshold_for_rate) -> Passed:
                 f"where {most} may be flagged: it is higher than needed.",
                 "to flag the k = ⌊rate · n⌋ largest scores, put the threshold on the "
                 "score just below them: np.sort(scores)[n - k - 1]. "
-                "np.quantile(scores, 1 - rate, method='higher') is one score too high.",
+                "np.quantile(scores, 1 - rate, method='higher') is one score too high "
+                "when rate · n is a whole number.",
             )
     return passed(
         EX2, "the threshold flags the chosen share of normal images, and no more."
