@@ -6,7 +6,7 @@
 #   make reader — the chapters as reader notebooks (Colab, Jupyter) in _build/reader
 #   make colab  — every chapter alone on Colab's package versions, full profile's sizes (smoke),
 #                 every exercise left unanswered as in the student copies
-#   make smoke  — every chapter with the full profile's sizes, 2 updates an epoch (newest versions)
+#   make smoke  — every chapter with the full profile's sizes, 2 epochs of 2 updates (newest versions)
 #   make bench  — the book's models against keras-io's at equal time (BENCH_ARGS="--budget 60")
 #   make serve  — serve the built book on http://127.0.0.1:8000
 #   make student — student notebooks (solutions removed) in student/
@@ -66,7 +66,7 @@ FAST := not notebook and not build and not browser and not slow and not colab
 check: $(STAMP)
 	$(BIN)/python -m pytest tests -m "$(FAST)" -p no:cacheprovider -q -n $(JOBS) $(PYTEST_ARGS)
 
-# The full profile's data, sizes and shapes with 2 updates per epoch: finds what would break on a
+# The full profile's data, sizes and shapes, at most 2 epochs of 2 updates: finds what would break on a
 # GPU in a few minutes on a CPU. Lessons are reported, not checked (helpers.profiles.smoke).
 smoke: $(STAMP)
 	@mkdir -p _build && rm -f _build/updates-full.jsonl

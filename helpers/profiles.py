@@ -19,6 +19,10 @@ SMOKE_VARIABLE = lessons.SMOKE_VARIABLE
 DEFAULT_SEED = int(config.VARIABLES[SEED_VARIABLE].default)
 #: Updates per epoch in a smoke run (``BOOK_SMOKE=1``).
 SMOKE_STEPS = 2
+#: Most epochs of one ``fit`` in a smoke run: sizes and shapes are all checked in the
+#: first epoch, and a second one checks what carries over between epochs; the rest of
+#: a 50-epoch schedule would only repeat them, at about a third of CI's Colab-like run.
+SMOKE_EPOCHS = 2
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,8 @@ def get_profile(name: str | None = None) -> Profile:
 
 
 def smoke() -> bool:
-    """True in a smoke run (``BOOK_SMOKE=1``): the profile's data, sizes and shapes, 2
-    updates an epoch.
+    """True in a smoke run (``BOOK_SMOKE=1``): the profile's data, sizes and shapes, at
+    most 2 epochs of 2 updates each.
 
     A smoke run finds size and shape errors of a big profile in minutes on a CPU, before
     a GPU reader does. Its models are barely trained, so what a chapter claims about

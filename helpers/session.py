@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from . import console, lessons
 from .devices import device_name
-from .profiles import SMOKE_STEPS, Profile, get_profile, get_seed, smoke
+from .profiles import SMOKE_EPOCHS, SMOKE_STEPS, Profile, get_profile, get_seed, smoke
 
 #: The chapter this process runs, for the updates log of :func:`helpers.train.fit`.
 current = {"chapter": None}
@@ -56,7 +56,7 @@ class Run:
         )
         if self.smoke:
             text += (
-                f"\nSmoke run: {SMOKE_STEPS} updates per epoch; "
+                f"\nSmoke run: at most {SMOKE_EPOCHS} epochs of {SMOKE_STEPS} updates; "
                 "the lessons are reported, not checked"
             )
         return text

@@ -1,7 +1,8 @@
 """The one fit every chapter uses: ``model.fit`` with the book's logging and smoke runs.
 
 A live notebook shows Keras's progress bars; an unattended run (CI, the build) prints a
-few epoch lines instead. In a smoke run (``BOOK_SMOKE=1``) each epoch is cut to
+few epoch lines instead. In a smoke run (``BOOK_SMOKE=1``) a fit runs at most
+:data:`~helpers.profiles.SMOKE_EPOCHS` epochs, each cut to
 :data:`~helpers.profiles.SMOKE_STEPS` batches of the profile's own shapes.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 
 from . import config
-from .profiles import SMOKE_STEPS, smoke
+from .profiles import SMOKE_EPOCHS, SMOKE_STEPS, smoke
 from .session import current
 
 #: If set, every ``fit`` appends one JSON line here: chapter, epochs, updates per epoch,
@@ -155,7 +156,9 @@ def fit(
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     _log_updates(x, epochs, batch_size, kwargs.get("steps_per_epoch"))
-    if smoke() and "steps_per_epoch" not in kwargs:  # the profile's epochs, 2 updates
+    if smoke():  # the profile's updates are logged above; 2 epochs of 2 updates run
+        epochs = min(epochs, SMOKE_EPOCHS)
+    if smoke() and "steps_per_epoch" not in kwargs:
         x, y = _first_batches(x, batch_size), _first_batches(y, batch_size)
         validation_data = _first_batches(validation_data, batch_size)
     callbacks = list(callbacks)

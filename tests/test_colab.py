@@ -20,7 +20,7 @@ What "Colab-like" means here:
   ``BOOK_UPDATES_LOG`` and ``BOOK_DATA_DIR``.
 
 ``make colab`` runs it with ``BOOK_PROFILE=full BOOK_SMOKE=1``: the full profile's data, sizes
-and shapes with 2 updates an epoch, so one execution of each chapter checks both Colab's package
+and shapes, 2 epochs of 2 updates, so one execution of each chapter checks both Colab's package
 versions and what the full profile builds (the ``ci`` profile's lessons are checked by nbval in
 ``make test``, on the newest versions). The chapter's first output must name the profile asked
 for, so a kernel that silently ran another profile fails.

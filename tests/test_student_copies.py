@@ -13,7 +13,7 @@ wall seconds said more about the load than about the run; on 2 busy cores, CI's 
 grows by about half the CPU seconds added):
 
 (b) The student copies, run alone top to bottom in the ``ci`` profile with ``BOOK_SMOKE=1``
-    (two updates an epoch, so hardly any training), on the chapters as committed before
+    (two epochs of two updates, so hardly any training), on the chapters as committed before
     635c2e1: primer 22.7, vae 30.1, vector-arithmetic 43.8, latent-diffusion 28.6. A smoke
     run still imports Keras, loads and prepares the data, fits PCA, measures and draws
     every figure. Twelve chapters at 23-44 s are 300-400 CPU seconds: 150-200 s more of

@@ -66,10 +66,29 @@ def test_smoke_fit_on_fewer_batches_than_updates_keeps_every_epoch_quietly(monke
     data = Batches()
     validation = (np.zeros((8, 4), "float32"), np.zeros((8, 2), "float32"))
     history = train.fit(model, data, epochs=5, validation_data=validation, verbose=0)
-    assert model.optimizer.iterations.numpy() == 5 * train.SMOKE_STEPS
-    assert len(history.history["val_loss"]) == 5
-    assert data.shuffles >= 4  # the chapter's shuffling still happens between epochs
+    assert train.SMOKE_EPOCHS * train.SMOKE_STEPS > len(data)  # more updates than batches
+    assert model.optimizer.iterations.numpy() == train.SMOKE_EPOCHS * train.SMOKE_STEPS
+    assert len(history.history["val_loss"]) == train.SMOKE_EPOCHS
+    assert data.shuffles >= 1  # the chapter's shuffling still happens between epochs
     assert "ran out of data" not in capfd.readouterr().err
+
+
+def test_smoke_fit_runs_two_epochs_but_logs_the_profiles_updates(monkeypatch, tmp_path):
+    import json
+
+    import keras
+
+    log = tmp_path / "updates.jsonl"
+    monkeypatch.setenv("BOOK_SMOKE", "1")
+    monkeypatch.setenv("BOOK_UPDATES_LOG", str(log))
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    model.compile("sgd", "mse")
+    history = train.fit(model, np.zeros((1000, 4)), np.zeros((1000, 2)), epochs=30,
+                        batch_size=10, verbose=0)
+    assert len(history.history["loss"]) == train.SMOKE_EPOCHS == 2
+    assert model.optimizer.iterations.numpy() == 2 * train.SMOKE_STEPS
+    logged = json.loads(log.read_text().splitlines()[-1])
+    assert (logged["epochs"], logged["updates_per_epoch"]) == (30, 100)
 
 
 def test_the_updates_log_is_written_where_no_folder_exists_yet(monkeypatch, tmp_path):
