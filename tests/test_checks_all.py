@@ -72,6 +72,7 @@ MEASURED = {
     ("at_work", 1): (False,),
     ("convolutional", 2): (),  # optional: the held-out images and labels, for the ink bar
     ("denoising", 1): (13.5, 11.0),
+    ("discrete_codes", 1): (0.0, 0.40, 0.65),
     ("denoising", 2): ({"median": 18.4, "gaussian": 14.6},),
     ("latent_diffusion", 1): (0.05,),
     ("sparse", 1): ([20.0, 25.0], ["I", "W"]),
