@@ -71,6 +71,18 @@ def test_notebook_is_committed_without_outputs(notebook):
         assert cell.get("execution_count") is None, f"{notebook.name} cell {index} has an execution count"
 
 
+@pytest.mark.parametrize("notebook", chapter_notebooks(), ids=lambda p: p.name)
+def test_every_cell_has_its_own_id(notebook):
+    """nbformat 4.5 gives every cell an id: the student copies and nbgrader find cells by
+    it, and a cell without one warns in every tool that reads the chapter."""
+    book = json.loads(notebook.read_text())
+    ids = [cell.get("id") for cell in book["cells"]]
+    assert (book["nbformat"], book["nbformat_minor"]) >= (4, 5), notebook.name
+    missing = [index for index, cell_id in enumerate(ids) if not cell_id]
+    assert not missing, f"{notebook.name}: cells {missing} have no id"
+    assert len(set(ids)) == len(ids), f"{notebook.name}: cell ids repeat"
+
+
 def _repository_url() -> str:
     return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
 
