@@ -158,9 +158,9 @@ def fit(
     _log_updates(x, epochs, batch_size, kwargs.get("steps_per_epoch"))
     if smoke():  # the profile's updates are logged above; 2 epochs of 2 updates run
         epochs = min(epochs, SMOKE_EPOCHS)
-    if smoke() and "steps_per_epoch" not in kwargs:
-        x, y = _first_batches(x, batch_size), _first_batches(y, batch_size)
-        validation_data = _first_batches(validation_data, batch_size)
+        if "steps_per_epoch" not in kwargs:
+            x, y = _first_batches(x, batch_size), _first_batches(y, batch_size)
+            validation_data = _first_batches(validation_data, batch_size)
     callbacks = list(callbacks)
     if verbose == "auto":
         if config.get("CI") or config.get("BOOK_BUILD"):
