@@ -84,15 +84,16 @@ reader: $(STAMP)
 	$(BIN)/python -m bookkit.publish.reader book _build/reader/book
 
 # Every chapter's reader notebook alone in an empty folder, run on Colab's package versions
-# (tests/colab/colab-packages.txt; the venv is cached in _build/colab-venv, and its first run
-# downloads TensorFlow, about 600 MB), in a smoke run of the full profile: one execution of
+# (tests/colab/colab-packages.txt; the venv is cached in ~/.cache/autoencoders-hands-on/colab-venv
+# for every clone, $BOOK_COLAB_VENVS moves it; its first run downloads TensorFlow, about 600 MB),
+# in a smoke run of the full profile: one execution of
 # each chapter checks Colab's versions and the full profile's data, sizes and shapes (what
 # `make smoke` checks on the newest versions), then prints the chapters' timing table.
 # Every exercise is left unanswered, as in `make student`'s copies: each solution still runs,
 # then its stub is put in force, so every later cell must run without the answer
 # (bookkit/teach/unanswered.py; why here and not a run of its own: tests/test_student_copies.py).
-# The chapters run $(JOBS) at a time (--dist load), each worker in its own hard-linked copy of the
-# venv, which is made first, once.
+# The chapters run $(JOBS) at a time (--dist load), longest first, each worker in its own
+# hard-linked copy of the venv, which is made first, once.
 colab: $(STAMP)
 	@mkdir -p _build && rm -f _build/updates-full.jsonl
 	$(BIN)/python tests/test_colab.py

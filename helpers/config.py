@@ -29,7 +29,10 @@ VARIABLES = {
         Variable("BOOK_PROFILE", "", "ci, laptop or full (unset: by hardware)"),
         Variable("BOOK_SEED", "42", "the seed of Python, NumPy and the backend"),
         Variable(
-            "BOOK_SMOKE", "", "1: 2 epochs of 2 updates; lessons reported, not asserted"
+            "BOOK_SMOKE",
+            "",
+            "1: 2 epochs of 2 updates, 1,000 held-out images; lessons reported, "
+            "not asserted",
         ),
         Variable("BOOK_LESSONS", "", "check or note: how a lesson that fails shows"),
         Variable("BOOK_BUILD", "", "set by make: short fit logs, widgets' static twin"),

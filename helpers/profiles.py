@@ -23,6 +23,11 @@ SMOKE_STEPS = 2
 #: first epoch, and a second one checks what carries over between epochs; the rest of
 #: a 50-epoch schedule would only repeat them, at about a third of CI's Colab-like run.
 SMOKE_EPOCHS = 2
+#: Most held-out images a chapter measures on (``run.n_test``) in a smoke run, the
+#: laptop profile's number: measuring barely trained models on the full profile's
+#: 10,000 only costs time. The training images stay the profile's own, so the updates
+#: a smoke run logs are the profile's (``helpers.train``).
+SMOKE_N_TEST = 1000
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def get_profile(name: str | None = None) -> Profile:
 
 def smoke() -> bool:
     """True in a smoke run (``BOOK_SMOKE=1``): the profile's data, sizes and shapes, at
-    most 2 epochs of 2 updates each.
+    most 2 epochs of 2 updates each, measured on at most ``SMOKE_N_TEST`` held-out
+    images.
 
     A smoke run finds size and shape errors of a big profile in minutes on a CPU, before
     a GPU reader does. Its models are barely trained, so what a chapter claims about

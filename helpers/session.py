@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from . import console, lessons
 from .devices import device_name
-from .profiles import SMOKE_EPOCHS, SMOKE_STEPS, Profile, get_profile, get_seed, smoke
+from .profiles import (
+    SMOKE_EPOCHS,
+    SMOKE_N_TEST,
+    SMOKE_STEPS,
+    Profile,
+    get_profile,
+    get_seed,
+    smoke,
+)
 
 #: The chapter this process runs, for the updates log of :func:`helpers.train.fit`.
 current = {"chapter": None}
@@ -39,6 +47,9 @@ class Run:
 
     @property
     def n_test(self) -> int:
+        """Held-out images to measure on (at most ``SMOKE_N_TEST`` in a smoke run)."""
+        if self.smoke:
+            return min(self.profile.n_test, SMOKE_N_TEST)
         return self.profile.n_test
 
     @property
@@ -56,7 +67,8 @@ class Run:
         )
         if self.smoke:
             text += (
-                f"\nSmoke run: at most {SMOKE_EPOCHS} epochs of {SMOKE_STEPS} updates; "
+                f"\nSmoke run: at most {SMOKE_EPOCHS} epochs of {SMOKE_STEPS} updates, "
+                f"at most {self.n_test:,} held-out images; "
                 "the lessons are reported, not checked"
             )
         return text

@@ -4,7 +4,10 @@ What "Colab-like" means here:
 
 * a virtual environment with exactly the versions in ``tests/colab/colab-packages.txt`` (Colab's
   preinstalled TensorFlow, Keras, NumPy, IPython 7, ipywidgets 7, ...), made once and cached
-  under ``_build/colab-venv/<hash of that file>``;
+  under ``~/.cache/autoencoders-hands-on/colab-venv/<hash of that file>`` (``$BOOK_COLAB_VENVS``
+  moves it), so a fresh clone on the same machine does not download it again; the cached venv
+  is never changed: each pytest-xdist worker runs in its own copy of hard links under
+  ``_build/colab-venv``;
 * the *reader notebook* of the chapter (:mod:`bookkit.publish.reader`), copied alone into an empty
   folder, its setup cell installing the book's helpers from a wheel built from this checkout
   (``--install``) exactly as Colab installs them from the repository;
@@ -53,7 +56,11 @@ ROOT = Path(__file__).resolve().parents[1]
 COLAB = ROOT / "tests" / "colab"
 PACKAGES = COLAB / "colab-packages.txt"
 STUB = COLAB / "stub"  # the google.colab stand-in, put on the kernel's PYTHONPATH
-VENVS = ROOT / "_build" / "colab-venv"
+#: Where the venvs with Colab's versions are kept between runs and clones (the user's cache).
+VENVS = Path(os.environ.get("BOOK_COLAB_VENVS")
+             or Path.home() / ".cache" / "autoencoders-hands-on" / "colab-venv")
+#: Each worker's copy of the cached venv (hard links), inside this checkout's build folder.
+COPIES = ROOT / "_build" / "colab-venv"
 BOOK_PACKAGE = "autoencoders-hands-on"
 
 INSTALL_LIMIT_S = 30.0
@@ -70,7 +77,16 @@ pytestmark = [pytest.mark.colab, pytest.mark.slow]
 
 
 def _chapters() -> list[Path]:
-    return sorted((ROOT / "book").glob("*.ipynb"))
+    """The chapters, longest first when ``make test`` has timed them under nbval
+    (``_build/notebook-seconds.json``): two workers then finish close together instead of
+    one waiting for the other's last long chapter."""
+    chapters = sorted((ROOT / "book").glob("*.ipynb"))
+    timed = ROOT / "_build" / "notebook-seconds.json"
+    try:
+        seconds = json.loads(timed.read_text())
+    except (OSError, ValueError):
+        return chapters
+    return sorted(chapters, key=lambda p: -float(seconds.get(p.stem, 0.0)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,21 +146,25 @@ def colab_venv(log=print) -> Path:
 
 
 def worker_venv(python: Path, worker: str) -> Path:
-    """The venv of one pytest-xdist worker: the first uses the cached venv itself; another
-    uses a copy made of hard links (``cp -al``: seconds, no extra disk), since each worker
-    installs and removes the book's package while its chapter runs.
+    """The venv of one pytest-xdist worker (or of a run without workers): a copy of the
+    cached venv made of hard links (``cp -al``: seconds, no extra disk) under
+    ``_build/colab-venv``, since each worker installs and removes the book's package while
+    its chapter runs, and the cached venv must stay as Colab has it.
 
     Safe because nothing changes a file of the venv in place: pip and Python's bytecode
-    cache write new files and replace names, which only the copy's folders see.
+    cache write new files and replace names, which only the copy's folders see. A cache on
+    another file system than the checkout cannot be hard-linked: it is copied.
     """
-    if worker in ("", "master", "gw0"):
-        return python
     home = python.parent.parent
-    copy = home.with_name(f"{home.name}-{worker}")
+    copy = COPIES / f"{home.name}-{worker or 'main'}"
     marker = copy / ".copied"  # written last: a copy cut off half way is made again
     if not marker.exists():
         shutil.rmtree(copy, ignore_errors=True)
-        subprocess.run(["cp", "-al", str(home), str(copy)], check=True)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        linked = subprocess.run(["cp", "-al", str(home), str(copy)], capture_output=True)
+        if linked.returncode != 0:  # another file system: hard links cannot cross it
+            shutil.rmtree(copy, ignore_errors=True)
+            subprocess.run(["cp", "-a", str(home), str(copy)], check=True)
         marker.write_text(str(home))
     return copy / "bin" / "python"
 
@@ -154,7 +174,7 @@ def colab_python(request) -> Path:
     python = colab_venv(log=lambda line: _say(request, line))
     python = worker_venv(python, os.environ.get("PYTEST_XDIST_WORKER", ""))
     _uninstall_book(python)  # a run that stopped half-way may have left it
-    request.addfinalizer(lambda: _uninstall_book(python))  # the cached venv stays Colab's
+    request.addfinalizer(lambda: _uninstall_book(python))  # the copy is reused next run
     created = python.parent.parent / "creation-seconds.txt"
     RUN["venv"] = f"{created.read_text().strip()} s" if created.exists() else "unknown"
     return python
