@@ -70,13 +70,19 @@ def _position_probabilities(probabilities_of, shape, fill):
     return np.stack(found, axis=1), grids
 
 
-def _decodes_to(message: bytes, p: np.ndarray, symbols: np.ndarray) -> bool:
+def _range_decoder(message: bytes):
+    """A range decoder over a trimmed message: the missing bytes of its last 32-bit
+    word read as 0x80 and zeros (the middle of what they could hold)."""
     import constriction
 
     data = bytes(message) + b"\x80"
     data += b"\0" * (-len(data) % 4)
-    decoder = constriction.stream.queue.RangeDecoder(np.frombuffer(data, ">u4")
-                                                     .astype(np.uint32))
+    return constriction.stream.queue.RangeDecoder(
+        np.frombuffer(data, ">u4").astype(np.uint32))
+
+
+def _decodes_to(message: bytes, p: np.ndarray, symbols: np.ndarray) -> bool:
+    decoder = _range_decoder(message)
     try:
         return np.array_equal(decoder.decode(_family(), p), symbols)
     except AssertionError:  # constriction's word for data that does not decode
@@ -145,17 +151,10 @@ def decode_messages(probabilities_of, messages, grid_shape=(7, 7)) -> np.ndarray
     """The index grids (N, H, W) of :func:`grid_messages`' messages, decoded as a
     receiver would: one position at a time, each from the prior's probabilities given
     the positions already decoded."""
-    import constriction
-
     messages = [bytes(m) for m in messages]
     if not messages:
         raise ValueError("messages is empty; expected one message per image")
-    decoders = []
-    for message in messages:
-        data = message + b"\x80"
-        data += b"\0" * (-len(data) % 4)
-        words = np.frombuffer(data, ">u4").astype(np.uint32)
-        decoders.append(constriction.stream.queue.RangeDecoder(words))
+    decoders = [_range_decoder(message) for message in messages]
 
     def fill(i, p):
         try:
