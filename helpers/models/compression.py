@@ -324,9 +324,9 @@ def build_rd_encoder(latent_dim: int = 32, hidden=(256,), code_scale: float = 1.
     ``code_scale`` sets where training starts. The default 1 starts under one step:
     most codes round to zero and cost little, and training widens only the channels
     λ pays for, which a short run can do. A factor of 10 starts every channel at some
-    5 bits, and a short run spends its updates shrinking them all (8 to 10 epochs on
-    notMNIST letters, λ from 0.5 to 16: a lower held-out loss with 1 than with 3 or
-    10 at every λ tried)."""
+    5 bits, and a short run spends its updates shrinking them all (8 epochs on 2,048
+    notMNIST letters, λ = 0.5, 2, 16: a lower loss on the validation split with 1 than
+    with 3 or 10 at every λ; tests/benchmarks/sweep_learned_compression.py, CS=…)."""
     latent_dim = whole_number(latent_dim, "latent_dim")
     code_scale = number(code_scale, "code_scale", minimum=1e-6)
     image = keras.Input(shape=IMAGE_SHAPE, name="image")
