@@ -133,25 +133,6 @@ def test_page_weighs_at_most_500_kb(built_book, path):
         "fewer or smaller slider frames (helpers.widgets)")
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_math_is_typeset_by_the_bundled_mathjax(site, browser, built_book, path):
-    html = (built_book / path).read_text()
-    if 'class="math' not in html:
-        REPORT.setdefault(path, {}).update(math_formulas=0)
-        return
-    watch = PageWatch(browser)
-    try:
-        page = watch.open(f"{site}/{path}")
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("() => MathJax.startup.promise")
-        typeset = page.locator("mjx-container").count()
-        REPORT.setdefault(path, {}).update(math_formulas=typeset)
-        assert typeset > 0, f"{path} has math but MathJax typeset none of it"
-        assert page.locator("mjx-merror").count() == 0, f"{path} has a formula MathJax could not parse"
-    finally:
-        watch.close()
-
-
 #: A laptop's browser window: the theme's text column is then about 624 px wide, and a reader
 #: who has to scroll sideways to read an equation or a table loses the line.
 READING_WIDTH_PX = 1200
@@ -190,13 +171,22 @@ TOO_WIDE_JS = """() => {
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_equation_or_table_is_wider_than_the_column_at_1200_px(site, browser, built_book, path):
+def test_math_is_typeset_and_nothing_is_wider_than_the_column_at_1200_px(site, browser, built_book,
+                                                                          path):
+    """One visit a page for two checks that both wait for MathJax: every formula typeset by the
+    bundled MathJax (none left as an error), then no equation, table or output wider than the
+    text column."""
     watch = PageWatch(browser, width=READING_WIDTH_PX)
     try:
         page = watch.open(f"{site}/{path}")
+        typeset = 0
         if 'class="math' in (built_book / path).read_text():
             page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             page.evaluate("() => MathJax.startup.promise")
+            typeset = page.locator("mjx-container").count()
+            assert typeset > 0, f"{path} has math but MathJax typeset none of it"
+            assert page.locator("mjx-merror").count() == 0, f"{path} has a formula MathJax could not parse"
+        REPORT.setdefault(path, {}).update(math_formulas=typeset)
         too_wide = page.evaluate(TOO_WIDE_JS)
         REPORT.setdefault(path, {}).update(too_wide_at_1200px=len(too_wide))
         assert not too_wide, (

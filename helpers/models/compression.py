@@ -326,7 +326,7 @@ def build_rd_encoder(latent_dim: int = 32, hidden=(256,), code_scale: float = 1.
     λ pays for, which a short run can do. A factor of 10 starts every channel at some
     5 bits, and a short run spends its updates shrinking them all (8 epochs on 2,048
     notMNIST letters, λ = 0.5, 2, 16: a lower loss on the validation split with 1 than
-    with 3 or 10 at every λ; tests/benchmarks/sweep_learned_compression.py, CS=…)."""
+    with 3 or 10 at every λ; sweep_learned_compression.py, seed 42, CS=1, 3, 10)."""
     latent_dim = whole_number(latent_dim, "latent_dim")
     code_scale = number(code_scale, "code_scale", minimum=1e-6)
     image = keras.Input(shape=IMAGE_SHAPE, name="image")
