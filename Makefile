@@ -58,7 +58,7 @@ test: $(STAMP)
 	@status=0; \
 	$(TEST_ENV) $(BIN)/python -m pytest book tests --nbval-lax -p no:cacheprovider -n $(JOBS) \
 	  --dist loadscope -m "not colab and not built_book and not browser" $(PYTEST_ARGS) || status=$$?; \
-	$(TEST_ENV) $(BIN)/python -m pytest tests -p no:cacheprovider -n $(JOBS) --dist load \
+	$(TEST_ENV) $(BIN)/python -m pytest tests -p no:cacheprovider -n $(JOBS) --dist loadgroup \
 	  -m "(built_book or browser) and not colab" $(PYTEST_ARGS) || status=$$?; \
 	exit $$status
 

@@ -41,6 +41,7 @@ def pytest_runtest_logreport(report):
         OUTCOMES.setdefault(report.nodeid, set()).add(report.outcome)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if type(item).__name__ == "IPyNbCell":  # nbval: a chapter's cell
@@ -48,3 +49,6 @@ def pytest_collection_modifyitems(config, items):
         if "built_book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.build)
             item.add_marker(pytest.mark.built_book)
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "visit" in params:  # tests/test_browser.py: one page's tests share one visit
+            item.add_marker(pytest.mark.xdist_group(f"visit {params['visit']}"))

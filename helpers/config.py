@@ -31,7 +31,7 @@ VARIABLES = {
         Variable(
             "BOOK_SMOKE",
             "",
-            "1: 2 epochs of 2 updates, 1,000 held-out images; lessons reported, "
+            "1: 2 epochs of 2 updates, 400 held-out images; lessons reported, "
             "not asserted",
         ),
         Variable("BOOK_LESSONS", "", "check or note: how a lesson that fails shows"),

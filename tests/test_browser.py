@@ -106,21 +106,47 @@ class PageWatch:
         self.context.close()
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_page_loads_with_no_failed_request_or_console_error(site, browser, path):
+@pytest.fixture(scope="module", params=PAGES)
+def visit(request, site, browser):
+    """One visit of a page, shared by the tests that read it, in the order they are
+    written: loading (requests and console), axe on the page as loaded, math and column
+    width at 1200 px, then the sliders, which change what the page shows. pytest groups a
+    module-scoped fixture's tests by page, and ``make test`` keeps each page's tests on one
+    worker (``--dist loadgroup``; tests/conftest.py names the group). Axe takes most of
+    the time; a page loads in about a second."""
+    path = request.param
     watch = PageWatch(browser)
     try:
-        page = watch.open(f"{site}/{path}")
-        assert page.title(), f"{path} has no title"
-        REPORT.setdefault(path, {}).update(
-            requests_blocked=len(watch.blocked), requests_failed=len(watch.failed),
-            console_errors=len(watch.errors))
-        assert not watch.blocked, f"{path} asked hosts other than its own: {watch.blocked[:5]}"
-        # The blocked requests above would also show as failed; only local failures remain.
-        assert not watch.failed, f"{path} had failed requests: {watch.failed[:5]}"
-        assert not watch.errors, f"{path} logged console errors: {watch.errors[:5]}"
+        watch.open(f"{site}/{path}")
+        yield path, watch
     finally:
         watch.close()
+
+
+def test_page_loads_with_no_failed_request_or_console_error(visit):
+    path, watch = visit
+    assert watch.page.title(), f"{path} has no title"
+    REPORT.setdefault(path, {}).update(
+        requests_blocked=len(watch.blocked), requests_failed=len(watch.failed),
+        console_errors=len(watch.errors))
+    assert not watch.blocked, f"{path} asked hosts other than its own: {watch.blocked[:5]}"
+    # The blocked requests above would also show as failed; only local failures remain.
+    assert not watch.failed, f"{path} had failed requests: {watch.failed[:5]}"
+    assert not watch.errors, f"{path} logged console errors: {watch.errors[:5]}"
+
+
+def test_no_accessibility_violations_at_levels_a_and_aa(visit):
+    from axe_playwright_python.sync_playwright import Axe
+
+    path, watch = visit
+    # Only violations come back: axe's passes list every node it checked, and shipping
+    # that list from the page took a third of the time on long chapters.
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    violations = Axe().run(watch.page, options=options).response["violations"]
+    REPORT.setdefault(path, {}).update(axe_violations=len(violations))
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}"
+               for v in violations]
+    assert not violations, f"{path}: axe found {len(violations)} violations:\n" + "\n".join(summary)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -170,64 +196,57 @@ TOO_WIDE_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_math_is_typeset_and_nothing_is_wider_than_the_column_at_1200_px(site, browser, built_book,
-                                                                          path):
-    """One visit a page for two checks that both wait for MathJax: every formula typeset by the
-    bundled MathJax (none left as an error), then no equation, table or output wider than the
-    text column."""
-    watch = PageWatch(browser, width=READING_WIDTH_PX)
-    try:
-        page = watch.open(f"{site}/{path}")
-        typeset = 0
-        if 'class="math' in (built_book / path).read_text():
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-            page.evaluate("() => MathJax.startup.promise")
-            typeset = page.locator("mjx-container").count()
-            assert typeset > 0, f"{path} has math but MathJax typeset none of it"
-            assert page.locator("mjx-merror").count() == 0, f"{path} has a formula MathJax could not parse"
-        REPORT.setdefault(path, {}).update(math_formulas=typeset)
-        too_wide = page.evaluate(TOO_WIDE_JS)
-        REPORT.setdefault(path, {}).update(too_wide_at_1200px=len(too_wide))
-        assert not too_wide, (
-            f"{path} at {READING_WIDTH_PX} px: {len(too_wide)} elements wider than the room they "
-            "have, so the reader scrolls sideways (split the equation, narrow the table):\n"
-            + "\n".join(f"{t['kind']} {t['needed']} px in {t['room']} px (column {t['column']} px): "
-                        f"{t['text']!r}" for t in too_wide))
-    finally:
-        watch.close()
+def test_math_is_typeset_and_nothing_is_wider_than_the_column_at_1200_px(visit, built_book):
+    """Two checks that both wait for MathJax: every formula typeset by the bundled MathJax
+    (none left as an error), then no equation, table or output wider than the text column."""
+    path, watch = visit
+    page = watch.page
+    page.set_viewport_size({"width": READING_WIDTH_PX, "height": 900})
+    typeset = 0
+    if 'class="math' in (built_book / path).read_text():
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        typeset = page.locator("mjx-container").count()
+        assert typeset > 0, f"{path} has math but MathJax typeset none of it"
+        assert page.locator("mjx-merror").count() == 0, f"{path} has a formula MathJax could not parse"
+    REPORT.setdefault(path, {}).update(math_formulas=typeset)
+    too_wide = page.evaluate(TOO_WIDE_JS)
+    REPORT.setdefault(path, {}).update(too_wide_at_1200px=len(too_wide))
+    assert not too_wide, (
+        f"{path} at {READING_WIDTH_PX} px: {len(too_wide)} elements wider than the room they "
+        "have, so the reader scrolls sideways (split the equation, narrow the table):\n"
+        + "\n".join(f"{t['kind']} {t['needed']} px in {t['room']} px (column {t['column']} px): "
+                    f"{t['text']!r}" for t in too_wide))
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_every_static_slider_changes_the_picture(site, browser, built_book, path):
+def test_every_static_slider_changes_the_picture(visit, built_book):
+    path, watch = visit
     if "book-explorer" not in (built_book / path).read_text():
         REPORT.setdefault(path, {}).update(sliders=0)
         return
-    watch = PageWatch(browser)
     shots = built_book.parent / "screenshots"
     shots.mkdir(exist_ok=True)
-    try:
-        page = watch.open(f"{site}/{path}")
-        sliders = page.locator(".book-explorer input[type=range]")
-        REPORT.setdefault(path, {}).update(sliders=sliders.count())
-        assert sliders.count() > 0
-        for index in range(sliders.count()):
-            slider = sliders.nth(index)
-            figure = slider.locator("xpath=ancestor::figure[1]")
-            picture = figure.locator("img")
-            figure.scroll_into_view_if_needed()
-            before = picture.screenshot()
-            slider.focus()
-            page.keyboard.press("End")  # the keyboard, as a reader without a mouse would
-            after = picture.screenshot()
-            stem = f"{Path(path).stem}-slider{index}"
-            (shots / f"{stem}-before.png").write_bytes(before)
-            (shots / f"{stem}-after.png").write_bytes(after)
-            assert before != after, f"{path}: slider {index} did not change the picture"
-            assert picture.get_attribute("alt"), f"{path}: slider {index}'s picture has no alt text"
-        assert not watch.errors, f"{path}: moving a slider logged errors: {watch.errors[:3]}"
-    finally:
-        watch.close()
+    errors_before = len(watch.errors)
+    page = watch.page
+    sliders = page.locator(".book-explorer input[type=range]")
+    REPORT.setdefault(path, {}).update(sliders=sliders.count())
+    assert sliders.count() > 0
+    for index in range(sliders.count()):
+        slider = sliders.nth(index)
+        figure = slider.locator("xpath=ancestor::figure[1]")
+        picture = figure.locator("img")
+        figure.scroll_into_view_if_needed()
+        before = picture.screenshot()
+        slider.focus()
+        page.keyboard.press("End")  # the keyboard, as a reader without a mouse would
+        after = picture.screenshot()
+        stem = f"{Path(path).stem}-slider{index}"
+        (shots / f"{stem}-before.png").write_bytes(before)
+        (shots / f"{stem}-after.png").write_bytes(after)
+        assert before != after, f"{path}: slider {index} did not change the picture"
+        assert picture.get_attribute("alt"), f"{path}: slider {index}'s picture has no alt text"
+    moved = watch.errors[errors_before:]
+    assert not moved, f"{path}: moving a slider logged errors: {moved[:3]}"
 
 
 def test_search_finds_the_variational_chapter(site, browser):
@@ -240,23 +259,6 @@ def test_search_finds_the_variational_chapter(site, browser):
         links = page.locator("#search-results li a, ul.search li a")
         hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
         assert any("vae" in h for h in hrefs), f"search for 'variational' found {hrefs}"
-    finally:
-        watch.close()
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_no_accessibility_violations_at_levels_a_and_aa(site, browser, path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    watch = PageWatch(browser)
-    try:
-        page = watch.open(f"{site}/{path}")
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-        violations = results.response["violations"]
-        REPORT.setdefault(path, {}).update(axe_violations=len(violations))
-        summary = [f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}"
-                   for v in violations]
-        assert not violations, f"{path}: axe found {len(violations)} violations:\n" + "\n".join(summary)
     finally:
         watch.close()
 
