@@ -14,7 +14,7 @@ Chapters import from here (``from helpers.data import load_sample``). Importing 
 nothing and imports neither Keras nor matplotlib.
 """
 
-from .dataset import DATASETS, DIGITS, LETTERS, SPLITS, DataError, Dataset
+from .dataset import DATASETS, DIGITS, LETTERS, SPLITS, DataError, Dataset, combine
 from .files import data_dir
 from .loader import load_dataset, load_sample
 from .glyphs import FAMILIES, GLYPH_FONTS, make_glyphs
@@ -22,6 +22,7 @@ from .noise import add_gaussian_noise, add_mask, add_salt_and_pepper
 
 __all__ = [
     "Dataset",
+    "combine",
     "DataError",
     "load_dataset",
     "load_sample",

@@ -41,3 +41,23 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.labels)
+
+
+def combine(*datasets: Dataset) -> Dataset:
+    """Several data sets as one, with their classes side by side: the second set's
+    labels come after the first's (letters A-J then digits 0-9 make 20 classes). The
+    images are concatenated in the order given; ``attributes`` are dropped (they differ
+    between sets)."""
+    if len(datasets) < 2 or not all(isinstance(d, Dataset) for d in datasets):
+        raise ValueError("combine takes two or more Dataset objects (from load_sample)")
+    labels, offset = [], 0
+    for d in datasets:
+        labels.append(d.labels + offset)
+        offset += len(d.class_names)
+    return Dataset(
+        images=np.concatenate([d.images for d in datasets]),
+        labels=np.concatenate(labels),
+        class_names=[name for d in datasets for name in d.class_names],
+        attributes={},
+        source=" + ".join(d.source for d in datasets),
+    )
