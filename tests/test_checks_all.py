@@ -76,7 +76,7 @@ MEASURED = {
     ("denoising", 2): ({"median": 18.4, "gaussian": 14.6},),
     ("latent_diffusion", 1): (0.05,),
     ("learned_compression", 1): ({1.0: 9, 64.0: 1},),
-    ("looking_inside", 1): ({396: 3, 366: 6, 85: 0},),
+    ("looking_inside", 1): ({391: 3, 221: 8, 292: 0, 17: 4, 40: 2},),
     ("sparse", 1): ([20.0, 25.0], ["I", "W"]),
     ("vae", 4): ({"reconstruction": 150.0, "kl": 6.0},),
     ("vector_arithmetic", 1): (0.8,),

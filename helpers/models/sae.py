@@ -11,7 +11,7 @@ chapter "Looking inside a network" (Bricken et al. 2023; Gao et al. 2025).
 ways to keep ``f`` sparse:
 
 * ``k=``: TopK (Gao et al. 2025), keep the k largest pre-activations of each input;
-  L0 is k by construction and no penalty needs tuning;
+  L0 (latents above 0) is at most k by construction and no penalty needs tuning;
 * ``l1=``: an L1 penalty ``l1 · Σ_j f_j / σ`` added to the loss, ramped up from 0 over
   the first ``l1_warmup`` updates, so that latents find a direction before the penalty
   can switch them off.
@@ -19,10 +19,11 @@ ways to keep ``f`` sparse:
 Atoms are divided by their length in the forward pass. Without that an L1 penalty could
 be lowered for free by shrinking f and lengthening D (the sparse chapter showed this).
 
-A latent that never fires gets no gradient and stays dead. The remedy here is Bricken et
-al.'s resampling (:class:`ResampleDeadLatents`): between epochs, each dead latent is
-pointed at an input the dictionary reconstructs badly. The squared error is divided by
-the activations' variance σ² (set by :meth:`SAE.initialize`), so that a loss of 1 means
+A latent that never fires gets no gradient and rarely comes back. The remedy here is a
+version of Bricken et al.'s resampling (:class:`ResampleDeadLatents`): between epochs,
+each dead latent is pointed at an input the dictionary reconstructs badly. The squared
+error is divided by the activations' total variance σ² (set by :meth:`SAE.initialize`),
+so that a loss of 1 means
 "no better than the mean", and the L1 term by σ, so that ``l1`` does not depend on the
 activations' units.
 
@@ -180,10 +181,12 @@ def resample_dead_latents(model: SAE, activations, seed: int = 0,
     et al. use 0.2 under an L1 penalty, where any positive pre-activation fires. Under
     TopK a resampled latent must beat the k-th largest pre-activation: at 0.2 most lose
     and die again, at 1 they win but, pointing at similar inputs, several fire together
-    and the loss jumps for an epoch. 0.5 lies between (the chapter's TopK dictionary,
-    ci profile, seed 42: 98 dead latents at 0.5, 279 at 0.2, 65 at 1, 257 with none).
-    Adam's moments are left as they are: a dead latent got no gradient, so they have
-    decayed towards 0.
+    and the loss jumps for an epoch. 0.5 lies between (on the chapter's ci settings at
+    seed 42, one run gave 98 dead latents at 0.5, 279 at 0.2, 65 at 1, 257 with none).
+    Two more differences from Bricken et al.: they resample at four points of a long
+    run, this callback after every epoch it is given; and they reset Adam's moments of
+    the rewritten weights, while here they are kept (a dead latent's first moment has
+    decayed towards 0, its second has not).
     """
     values = model.check_activations(activations)
     encoder_scale = number(encoder_scale, "encoder_scale", minimum=0)
